@@ -1,0 +1,96 @@
+// medverse: the MedVerse client. Today it renders the consult room headless;
+// desktop, XR and spectator modes arrive with their issues.
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <string>
+
+#include "medverse/app/headless.h"
+#include "medverse/core/log.h"
+
+namespace {
+
+// Exit codes shared by every MedVerse tool.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;  // runtime failure, including any validation error
+constexpr int kExitUsage = 2;
+
+bool parseSize(const std::string& text, uint32_t& width, uint32_t& height) {
+  const auto x = text.find('x');
+  if (x == std::string::npos) {
+    return false;
+  }
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  auto [p1, e1] = std::from_chars(begin, begin + x, width);
+  auto [p2, e2] = std::from_chars(begin + x + 1, end, height);
+  return e1 == std::errc() && e2 == std::errc() && p1 == begin + x && p2 == end && width > 0 &&
+         height > 0 && width <= 16384 && height <= 16384;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  medverse::log::setLevelFromEnv();
+  CLI::App app{
+      "MedVerse client: joins a holographic consult room.\n"
+      "Headless mode renders the room offscreen and writes a screenshot."};
+  app.set_version_flag("--version", "medverse 0.1.0");
+
+  std::string mode = "headless";
+  uint32_t frames = 1;
+  std::string size = "1280x720";
+  std::string screenshot;
+  app.add_option("--mode", mode,
+                 "headless: render offscreen (no window, no GPU needed);\n"
+                 "desktop, xr, spectator: not available in this build yet")
+      ->check(CLI::IsMember({"headless", "desktop", "xr", "spectator"}));
+  app.add_option("--frames", frames, "number of frames to render before exiting (headless)")
+      ->check(CLI::Range(1U, 100000U));
+  app.add_option("--size", size, "render size as WIDTHxHEIGHT in pixels, e.g. 1920x1080");
+  app.add_option("--screenshot", screenshot, "write the last frame to this PNG file (headless)");
+  app.footer(
+      "Environment:\n"
+      "  MEDVERSE_VALIDATION=1  enable the Vulkan validation layer; any error makes the exit code 1\n"
+      "  MEDVERSE_GPU=NAME      prefer the Vulkan device whose name contains NAME\n"
+      "  MEDVERSE_LOG=LEVEL     trace, debug, info, warn, error or off\n"
+      "Exit codes: 0 success, 1 runtime failure, 2 usage error.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (mode != "headless") {
+    std::fprintf(stderr, "medverse: --mode %s is not available in this build yet; use --mode headless\n",
+                 mode.c_str());
+    return kExitUsage;
+  }
+  medverse::app::HeadlessOptions options;
+  options.frames = frames;
+  if (!parseSize(size, options.width, options.height)) {
+    std::fprintf(stderr, "medverse: --size '%s' is not WIDTHxHEIGHT (e.g. 1280x720, each 1..16384)\n",
+                 size.c_str());
+    return kExitUsage;
+  }
+  options.screenshot = screenshot;
+
+  medverse::Result<medverse::app::HeadlessReport> report = medverse::app::runHeadless(options);
+  if (!report) {
+    std::fprintf(stderr, "medverse: %s\n", report.error().message.c_str());
+    return kExitFailure;
+  }
+  std::printf("rendered %u frame(s) at %ux%u on %s: %u draw calls, %llu triangles\n",
+              report->framesRendered, options.width, options.height, report->deviceName.c_str(),
+              report->drawCalls, static_cast<unsigned long long>(report->triangles));
+  if (report->validationEnabled) {
+    std::printf("validation: %u error(s), %u warning(s)\n", report->validationErrors,
+                report->validationWarnings);
+  }
+  if (!screenshot.empty()) {
+    std::printf("screenshot: %s\n", screenshot.c_str());
+  }
+  return report->validationErrors == 0 ? kExitOk : kExitFailure;
+}

@@ -1,0 +1,71 @@
+#include "medverse/app/headless.h"
+
+#include "medverse/app/orbit_camera.h"
+#include "medverse/app/room_scene.h"
+#include "medverse/assets/room.h"
+#include "medverse/core/log.h"
+#include "medverse/render/context.h"
+#include "medverse/render/offscreen_target.h"
+#include "medverse/render/renderer.h"
+
+namespace medverse::app {
+
+Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
+  if (options.frames == 0) {
+    return makeError("--frames must be at least 1");
+  }
+  const render::ValidationReport atStart = render::processValidationReport();
+  render::ContextOptions contextOptions;
+  contextOptions.validation = options.validation;
+  Result<std::unique_ptr<render::Context>> context = render::Context::create(contextOptions);
+  if (!context) {
+    return context.error();
+  }
+  HeadlessReport report;
+  {
+    // GPU objects go before the context; the scope makes the order explicit.
+    Result<std::unique_ptr<render::Renderer>> renderer = render::Renderer::create(**context);
+    if (!renderer) {
+      return renderer.error();
+    }
+    Result<std::unique_ptr<render::OffscreenTarget>> target =
+        render::OffscreenTarget::create(**context, options.width, options.height);
+    if (!target) {
+      return target.error();
+    }
+    assets::Room room = assets::buildConsultRoom();
+    Result<RoomScene> scene = RoomScene::create(**renderer, room);
+    if (!scene) {
+      return scene.error();
+    }
+    OrbitCamera camera = OrbitCamera::lookingAt(room.suggestedCameraPosition, room.suggestedCameraTarget);
+    const float aspect = static_cast<float>(options.width) / static_cast<float>(options.height);
+    for (uint32_t frame = 0; frame < options.frames; ++frame) {
+      if (Status s = (*renderer)->render(scene->view(camera.view(aspect)), (*target)->info()); !s) {
+        return s.error();
+      }
+      ++report.framesRendered;
+    }
+    Result<render::RgbaImage> image = (*target)->readback();
+    if (!image) {
+      return image.error();
+    }
+    report.image = std::move(*image);
+    report.drawCalls = (*renderer)->lastFrameStats().drawCalls;
+    report.triangles = (*renderer)->lastFrameStats().triangles;
+    if (!options.screenshot.empty()) {
+      if (Status s = render::writePng(options.screenshot, report.image); !s) {
+        return s.error();
+      }
+    }
+  }
+  report.deviceName = (*context)->deviceName();
+  report.validationEnabled = (*context)->validationEnabled();
+  context.value().reset();  // destroying the device reports leaked objects
+  const render::ValidationReport atEnd = render::processValidationReport();
+  report.validationErrors = atEnd.errors - atStart.errors;
+  report.validationWarnings = atEnd.warnings - atStart.warnings;
+  return report;
+}
+
+}  // namespace medverse::app

@@ -1,0 +1,99 @@
+#pragma once
+// The Vulkan instance, the chosen physical device, the logical device and its
+// graphics queue, plus the validation messenger. One Context per process is
+// the normal case; every GPU object records which Context owns it.
+#include <vulkan/vulkan.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "medverse/core/result.h"
+
+namespace medverse::render {
+
+class GpuAllocator;
+
+// True when MEDVERSE_VALIDATION=1 is set (tests always set it).
+bool validationRequestedByEnv();
+
+struct ContextOptions {
+  bool validation = validationRequestedByEnv();
+  std::string applicationName = "MedVerse";
+  std::vector<std::string> instanceExtensions;  // e.g. the window system's surface extensions
+  std::vector<std::string> deviceExtensions;    // e.g. VK_KHR_swapchain
+  // Substring of a device name to prefer (MEDVERSE_GPU overrides when set).
+  std::string preferredDevice;
+};
+
+// What the validation layer reported since the context was created. Any
+// error is a failure: apps exit non-zero and tests assert errors == 0.
+struct ValidationReport {
+  uint32_t errors = 0;
+  uint32_t warnings = 0;
+  std::vector<std::string> firstErrors;  // up to a few, for test output
+};
+
+// Everything the validation layer reported in this process, across every
+// Context, including messages emitted while a Context was being destroyed
+// (leaked objects are reported by vkDestroyDevice). Apps read it at exit.
+ValidationReport processValidationReport();
+
+class Context {
+ public:
+  static Result<std::unique_ptr<Context>> create(const ContextOptions& options = {});
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  [[nodiscard]] VkInstance instance() const { return instance_; }
+  [[nodiscard]] VkPhysicalDevice physicalDevice() const { return physicalDevice_; }
+  [[nodiscard]] VkDevice device() const { return device_; }
+  [[nodiscard]] VkQueue queue() const { return queue_; }
+  [[nodiscard]] uint32_t queueFamily() const { return queueFamily_; }
+  [[nodiscard]] const VkPhysicalDeviceProperties& properties() const { return properties_; }
+  [[nodiscard]] std::string deviceName() const { return properties_.deviceName; }
+  [[nodiscard]] bool isCpuDevice() const {
+    return properties_.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+  }
+  [[nodiscard]] bool validationEnabled() const { return validation_; }
+  [[nodiscard]] ValidationReport validationReport() const;
+  [[nodiscard]] GpuAllocator& allocator() { return *allocator_; }
+
+  // Records commands into a one-time command buffer, submits them and waits.
+  // For uploads and readbacks, not for per-frame work.
+  Status submitAndWait(const std::function<void(VkCommandBuffer)>& record);
+
+  // Largest MSAA sample count not above `wanted` that colour and depth targets support.
+  [[nodiscard]] VkSampleCountFlagBits supportedSamples(VkSampleCountFlagBits wanted) const;
+
+  // Called by the debug messenger; public for the C callback only.
+  void onValidationMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity, const char* message);
+
+ private:
+  Context() = default;
+  Status createInstance(const ContextOptions& options);
+  Status pickPhysicalDevice(const ContextOptions& options);
+  Status createDevice(const ContextOptions& options);
+
+  VkInstance instance_ = VK_NULL_HANDLE;
+  VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
+  VkPhysicalDevice physicalDevice_ = VK_NULL_HANDLE;
+  VkPhysicalDeviceProperties properties_{};
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkQueue queue_ = VK_NULL_HANDLE;
+  uint32_t queueFamily_ = 0;
+  VkCommandPool uploadPool_ = VK_NULL_HANDLE;
+  VkFence uploadFence_ = VK_NULL_HANDLE;
+  std::mutex submitMutex_;
+  bool validation_ = false;
+  std::unique_ptr<GpuAllocator> allocator_;
+
+  mutable std::mutex reportMutex_;
+  ValidationReport report_;
+};
+
+}  // namespace medverse::render

@@ -1,0 +1,55 @@
+#pragma once
+// The renderer's public face: upload meshes once, then draw a RenderView into
+// a target each frame. Passes (mesh today; volume, UI and others later) are
+// internal; callers only describe what to draw.
+#include <vulkan/vulkan.h>
+
+#include <memory>
+#include <vector>
+
+#include "medverse/assets/mesh.h"
+#include "medverse/core/result.h"
+#include "medverse/render/render_target.h"
+#include "medverse/render/render_view.h"
+
+namespace medverse::render {
+
+class Context;
+class MeshPass;
+struct GpuMesh;
+
+struct FrameStats {
+  uint32_t drawCalls = 0;
+  uint64_t triangles = 0;
+};
+
+class Renderer {
+ public:
+  static Result<std::unique_ptr<Renderer>> create(Context& context);
+  ~Renderer();
+  Renderer(const Renderer&) = delete;
+  Renderer& operator=(const Renderer&) = delete;
+
+  Result<MeshHandle> uploadMesh(const assets::MeshData& mesh);
+
+  // Records and submits one frame into the target, and waits for it to
+  // finish (headless and tests; windowed targets pipeline frames later).
+  Status render(const RenderView& view, const RenderTargetInfo& target);
+
+  [[nodiscard]] const FrameStats& lastFrameStats() const { return stats_; }
+  [[nodiscard]] Context& context() { return context_; }
+
+ private:
+  explicit Renderer(Context& context);
+  Status init();
+
+  Context& context_;
+  VkCommandPool commandPool_ = VK_NULL_HANDLE;
+  VkCommandBuffer commandBuffer_ = VK_NULL_HANDLE;
+  VkFence frameFence_ = VK_NULL_HANDLE;
+  std::unique_ptr<MeshPass> meshPass_;
+  std::vector<GpuMesh> meshes_;
+  FrameStats stats_;
+};
+
+}  // namespace medverse::render

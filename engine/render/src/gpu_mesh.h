@@ -1,0 +1,13 @@
+#pragma once
+#include "medverse/render/resources.h"
+
+namespace medverse::render {
+
+// A mesh's vertex and index buffers on the GPU (vertex layout: assets::Vertex).
+struct GpuMesh {
+  Buffer vertices;
+  Buffer indices;
+  uint32_t indexCount = 0;
+};
+
+}  // namespace medverse::render
