@@ -215,7 +215,24 @@ TEST_CASE("rotations: measured worst-case error stays within the analytic bound"
 TEST_CASE("rotations: 12 bits per component meet a 0.1 degree requirement, 11 do not") {
   CHECK(quatErrorBoundDegrees(12) <= 0.1);
   CHECK(quatErrorBoundDegrees(11) > 0.1);
+  CHECK(quatBitsForErrorBound(0.1) == 12);
   CHECK(quantizedQuatBits(12) == 38);
+  CHECK(quatBitsForErrorBound(0.0) == 0);  // unattainable
+}
+
+TEST_CASE("bit counts can be chosen from a required precision") {
+  // 1 mm per axis over a 16 m room needs 13 bits (0.98 mm); 12 bits give 1.95 mm.
+  CHECK(bitsForErrorBound(-8.0f, 8.0f, 0.001f) == 13);
+  CHECK(quantizationErrorBound(-8.0f, 8.0f, 12) > 0.001f);
+  for (const float tolerance : {0.5f, 0.01f, 1e-4f, 1e-5f}) {
+    const int bits = bitsForErrorBound(-8.0f, 8.0f, tolerance);
+    REQUIRE(bits > 0);
+    CHECK(quantizationErrorBound(-8.0f, 8.0f, bits) <= tolerance);
+    if (bits > 1) {
+      CHECK(quantizationErrorBound(-8.0f, 8.0f, bits - 1) > tolerance);
+    }
+  }
+  CHECK(bitsForErrorBound(-8.0f, 8.0f, 1e-9f) == 0);  // finer than a float near 8
 }
 
 TEST_CASE("rotations: corrupt encodings still decode to a unit quaternion") {

@@ -57,9 +57,8 @@ MeshData makeInteriorSurface(float width, float height, glm::vec3 center, glm::v
   return quad;
 }
 
-MeshData placed(MeshData mesh, glm::vec3 at, std::string name) {
+MeshData placed(MeshData mesh, glm::vec3 at) {
   transform(mesh, glm::translate(glm::mat4(1.0f), at));
-  mesh.name = std::move(name);
   return mesh;
 }
 
@@ -131,7 +130,7 @@ Room buildConsultRoom(const ConsultRoomLayout& layout) {
     constexpr float kTopThickness = 0.04f;
     room.parts.push_back(part("table_top",
                               placed(makeBox({tableSize.x, kTopThickness, tableSize.y}),
-                                     {0, topY - kTopThickness / 2, 0}, "table_top"),
+                                     {0, topY - kTopThickness / 2, 0}),
                               colours.tableTop, 0.35f));
 
     constexpr float kLegRadius = 0.025f;
@@ -161,12 +160,11 @@ Room buildConsultRoom(const ConsultRoomLayout& layout) {
     const glm::vec3 size(std::min(1.4f, layout.width * 0.5f), 0.8f, kThickness);
     room.parts.push_back(
         part("wall_display",
-             placed(makeBox(size), {0, std::min(1.55f, h * 0.55f), -halfD + kThickness / 2},
-                    "wall_display"),
+             placed(makeBox(size), {0, std::min(1.55f, h * 0.55f), -halfD + kThickness / 2}),
              colours.display, 0.15f));
   }
 
-  // Recessed ceiling panels: the visible sources of the key light.
+  // Ceiling light panels: the visible sources of the key light.
   {
     constexpr float kPanelX = 1.2f;
     constexpr float kPanelZ = 0.6f;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <utility>
 
 namespace medverse {
 
@@ -212,8 +213,11 @@ void JobSystem::parallelFor(size_t count, size_t grain,
     // Every chunk is claimed by now; the ones still running finish without us.
     state->allFinished.wait(lock, [&] { return state->finishedChunks.load() == chunks; });
   }
-  if (state->error) {
-    std::rethrow_exception(state->error);
+  // Every chunk has finished, so nothing else touches `error` now. Moving it
+  // out means a helper job that drops the last reference to `state` later
+  // does not also release the exception the caller is handling.
+  if (std::exception_ptr error = std::exchange(state->error, nullptr)) {
+    std::rethrow_exception(error);
   }
 }
 

@@ -75,6 +75,15 @@ float quantizationErrorBound(float min, float max, int bits) {
   return roundUpToFloat(halfStep + ulp);
 }
 
+int bitsForErrorBound(float min, float max, float maxError) {
+  for (int bits = 1; bits <= 32; ++bits) {
+    if (quantizationErrorBound(min, max, bits) <= maxError) {
+      return bits;
+    }
+  }
+  return 0;
+}
+
 QuantizedVec3 quantizeVec3(const glm::vec3& v, const glm::vec3& min, const glm::vec3& max,
                            int bits) {
   return {quantizeFloat(v.x, min.x, max.x, bits), quantizeFloat(v.y, min.y, max.y, bits),
@@ -152,6 +161,15 @@ double quatErrorBoundDegrees(int bitsPerComponent) {
   // by under 2^-23 of arc; 8 float epsilons of rotation angle cover it.
   const double floatTerm = 8.0 * FLT_EPSILON;
   return (2.0 * arc + floatTerm) * (180.0 / std::numbers::pi);
+}
+
+int quatBitsForErrorBound(double maxDegrees) {
+  for (int bits = kMinQuatComponentBits; bits <= kMaxQuatComponentBits; ++bits) {
+    if (quatErrorBoundDegrees(bits) <= maxDegrees) {
+      return bits;
+    }
+  }
+  return 0;
 }
 
 void writeQuantizedFloat(BitWriter& out, float v, float min, float max, int bits) {

@@ -282,8 +282,8 @@ Result<Volume> readNifti(const std::filesystem::path& path) {
   log->debug("{}: NIfTI-{}{} {}x{}x{} {} -> {}, spacing ({:.4g}, {:.4g}, {:.4g}) mm, {}",
              logName, h.version, h.swapped ? " (byte-swapped)" : "", volume.dims.x,
              volume.dims.y, volume.dims.z, nifti::datatypeName(h.datatype),
-             toString(volume.type()), volume.spacing.x, volume.spacing.y, volume.spacing.z,
-             nifti::toString(geometry->source));
+             voxelTypeName(volume.type()), volume.spacing.x, volume.spacing.y, volume.spacing.z,
+             nifti::transformName(geometry->source));
   return volume;
 }
 

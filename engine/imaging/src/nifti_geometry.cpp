@@ -32,7 +32,7 @@ Result<Geometry> decompose(const glm::dmat4& lps, Transform source) {
   for (int c = 0; c < 4; ++c) {
     for (int r = 0; r < 3; ++r) {
       if (!std::isfinite(lps[c][r])) {
-        return makeError(fmt::format("the {} contains non-finite numbers", toString(source)));
+        return makeError(fmt::format("the {} contains non-finite numbers", transformName(source)));
       }
     }
   }
@@ -41,7 +41,7 @@ Result<Geometry> decompose(const glm::dmat4& lps, Transform source) {
     const double length = glm::length(column);
     if (!(length > 0.0)) {
       return makeError(fmt::format("the {} maps the {} axis to a zero-length step",
-                                   toString(source), kAxis[static_cast<std::size_t>(c)]));
+                                   transformName(source), kAxis[static_cast<std::size_t>(c)]));
     }
     g.spacing[c] = length;
     g.direction[c] = column / length;
@@ -54,7 +54,7 @@ Result<Geometry> decompose(const glm::dmat4& lps, Transform source) {
         return makeError(fmt::format(
             "the {} is sheared (the {} and {} axes are not perpendicular: cos = {:.6f}); a "
             "volume needs a rectilinear grid, resample the image first",
-            toString(source), kAxis[static_cast<std::size_t>(a)],
+            transformName(source), kAxis[static_cast<std::size_t>(a)],
             kAxis[static_cast<std::size_t>(b)], dot));
       }
     }
@@ -76,7 +76,7 @@ glm::dmat4 rasToLps(const glm::dmat4& ras, double mmPerUnit) {
 
 }  // namespace
 
-std::string_view toString(Transform transform) {
+std::string_view transformName(Transform transform) {
   switch (transform) {
     case Transform::Sform:
       return "sform";

@@ -16,7 +16,7 @@ namespace medverse::imaging::nifti {
 // nifti1.h's methods: 3 = sform (srow_*), 2 = qform (quaternion + pixdim),
 // 1 = pixdim scaling only (ANALYZE 7.5 compatibility).
 enum class Transform { Sform, Qform, PixdimOnly };
-[[nodiscard]] std::string_view toString(Transform transform);
+[[nodiscard]] std::string_view transformName(Transform transform);
 
 // The RAS+ voxel-to-world affines exactly as nifti1.h defines them, in the
 // file's spatial units. `warnings` collects repairs (e.g. pixdim <= 0).

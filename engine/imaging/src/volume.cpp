@@ -11,7 +11,7 @@
 
 namespace medverse::imaging {
 
-std::string_view toString(VoxelType type) {
+std::string_view voxelTypeName(VoxelType type) {
   switch (type) {
     case VoxelType::UInt8:
       return "uint8";
@@ -25,7 +25,7 @@ std::string_view toString(VoxelType type) {
   return "unknown";
 }
 
-std::string_view toString(Modality modality) {
+std::string_view modalityName(Modality modality) {
   switch (modality) {
     case Modality::CT:
       return "CT";

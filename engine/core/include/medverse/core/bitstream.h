@@ -4,8 +4,8 @@
 // Layout: bits are packed least-significant first, into bytes in order (bit i
 // of the stream is bit (i % 8) of byte i / 8). A value written with N bits
 // occupies the next N stream bits, its own bit 0 first. The last byte is
-// zero-padded. This is the layout of Quake III's msg.c bit writer and of most
-// game netcode, and it lets a reader at any bit offset read without lookahead.
+// zero-padded. Least-significant-first is the usual order of game bit packers:
+// packing and unpacking are a shift and a mask, independent of host endianness.
 //
 // The reader faces untrusted bytes from the network. It never reads outside
 // its span: a read past the end, or a malformed varuint, sets a sticky error,

@@ -37,6 +37,10 @@ class BitReader;
 // only matters above ~20 bits).
 [[nodiscard]] float quantizationErrorBound(float min, float max, int bits);
 
+// The fewest bits (1..32) whose bound is at most `maxError`; 0 if even 32
+// bits cannot (the float term dominates).
+[[nodiscard]] int bitsForErrorBound(float min, float max, float maxError);
+
 // ---- vectors in a box --------------------------------------------------------
 
 struct QuantizedVec3 {
@@ -92,6 +96,10 @@ struct QuantizedQuat {
 // random rotations reach about 90% of it, inputs built for the corner (all
 // four components near ±1/2, every stored one rounding outwards) over 98%.
 [[nodiscard]] double quatErrorBoundDegrees(int bitsPerComponent);
+
+// The fewest bits per component whose bound is at most `maxDegrees`; 0 if
+// none in kMinQuatComponentBits..kMaxQuatComponentBits is. 12 for 0.1°.
+[[nodiscard]] int quatBitsForErrorBound(double maxDegrees);
 
 // ---- bit stream helpers ----------------------------------------------------------
 

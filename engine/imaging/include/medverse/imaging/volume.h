@@ -35,8 +35,8 @@ enum class VoxelType { UInt8, Int16, UInt16, Float32 };
 // whose values are region indices rather than intensities.
 enum class Modality { CT, MR, PT, Label, Other };
 
-[[nodiscard]] std::string_view toString(VoxelType type);
-[[nodiscard]] std::string_view toString(Modality modality);
+[[nodiscard]] std::string_view voxelTypeName(VoxelType type);
+[[nodiscard]] std::string_view modalityName(Modality modality);
 [[nodiscard]] std::size_t voxelSize(VoxelType type);
 
 // One vector per VoxelType, in the enum's order: the storage's alternative
