@@ -11,7 +11,7 @@ layout(set = 0, binding = 0, std140) uniform Frame {
   mat4 view;
   mat4 proj;
   mat4 viewProj;
-  vec4 cameraPosition;  // xyz world, w unused
+  vec4 cameraPosition;  // xyz world, w: exposure (linear multiplier before tone mapping)
   vec4 skyColor;        // hemisphere ambient from above (linear rgb)
   vec4 groundColor;     // hemisphere ambient from below (linear rgb)
   ivec4 lightCount;     // x: number of lights in use

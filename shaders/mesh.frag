@@ -39,6 +39,21 @@ vec3 fresnelSchlick(float VoH, vec3 f0) {
   return f0 + (1.0 - f0) * pow(1.0 - VoH, 5.0);
 }
 
+// Karis' analytic fit of the split-sum environment BRDF (UE4 mobile): the
+// scale and bias applied to f0 for light reflected from the surroundings.
+vec3 envBRDFApprox(vec3 f0, float roughness, float NoV) {
+  const vec4 c0 = vec4(-1.0, -0.0275, -0.572, 0.022);
+  const vec4 c1 = vec4(1.0, 0.0425, 1.04, -0.04);
+  vec4 r = roughness * c0 + c1;
+  float a004 = min(r.x * r.x, exp2(-9.28 * NoV)) * r.x + r.y;
+  vec2 ab = vec2(-1.04, 1.04) * a004 + r.zw;
+  return f0 * ab.x + ab.y;
+}
+
+vec3 hemisphere(vec3 dir) {
+  return mix(frame.groundColor.rgb, frame.skyColor.rgb, 0.5 * dir.y + 0.5);
+}
+
 // Narkowicz's fit of the ACES filmic curve.
 vec3 toneMap(vec3 x) {
   return clamp((x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14), 0.0, 1.0);
@@ -80,10 +95,13 @@ void main() {
         // PI: intensity 1 head-on on a matte surface reflects the base colour.
     color += (diffuse + specular) * radiance * (PI * NoL);
   }
-  // Hemisphere ambient: sky above, bounce from the floor below.
-  vec3 ambient = mix(frame.groundColor.rgb, frame.skyColor.rgb, 0.5 * N.y + 0.5);
-  color += ambient * diffuseColor + ambient * f0 * 0.25;
+  // Hemisphere ambient: sky above, bounce from the floor below; diffuse by
+  // the normal, specular by the reflected direction (metals need it).
+  vec3 R = reflect(-V, N);
+  vec3 specularAmbient = mix(hemisphere(R), hemisphere(N), roughness);
+  color += hemisphere(N) * diffuseColor + specularAmbient * envBRDFApprox(f0, roughness, NoV);
 
   color += draw.emissive.rgb;
+  color *= frame.cameraPosition.w;
   outColor = vec4(toneMap(color), draw.baseColor.a);
 }

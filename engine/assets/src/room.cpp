@@ -189,11 +189,11 @@ Room buildConsultRoom(const ConsultRoomLayout& layout) {
   // the pale walls.
   room.lights.push_back(RoomLight{"key", LightKind::Directional,
                                   glm::normalize(glm::vec3(0.3f, -1.0f, -0.45f)), glm::vec3(0.0f),
-                                  colours.warmWhite, 3.0f});
+                                  colours.warmWhite, 1.7f});
   room.lights.push_back(RoomLight{"fill", LightKind::Directional,
                                   glm::normalize(glm::vec3(-0.7f, -0.5f, -0.3f)), glm::vec3(0.0f),
-                                  colours.coolWhite, 1.0f});
-  room.ambient = srgb(0x6E7378) * 0.5f;
+                                  colours.coolWhite, 0.6f});
+  room.ambient = srgb(0x8A8F94) * 0.6f;
 
   room.testObjectPosition = room.tableTop;
   room.testObjectColor = colours.testObject;

@@ -11,7 +11,7 @@ FrameUniforms makeFrameUniforms(const RenderView& view) {
   u.view = view.camera.view;
   u.proj = view.camera.projection;
   u.viewProj = view.camera.projection * view.camera.view;
-  u.cameraPosition = glm::vec4(view.camera.position, 1.0F);
+  u.cameraPosition = glm::vec4(view.camera.position, view.camera.exposure);
   u.skyColor = glm::vec4(view.skyAmbient, 0.0F);
   u.groundColor = glm::vec4(view.groundAmbient, 0.0F);
   const auto count = static_cast<uint32_t>(std::min<size_t>(view.lights.size(), kMaxLights));

@@ -21,6 +21,10 @@ struct CameraView {
   glm::mat4 view{1.0F};
   glm::mat4 projection{1.0F};
   glm::vec3 position{0.0F};  // world space, for specular and view-dependent effects
+  // Linear scale applied to scene light before the filmic tone curve; like a
+  // camera's exposure, it brightens or darkens everything without changing
+  // the light set-up.
+  float exposure = 1.0F;
 };
 
 // Light intensities share one relative scale: a white light of intensity 1
