@@ -15,7 +15,9 @@
 namespace medverse::imaging::testing {
 
 // NIfTI's RAS+ -> DICOM LPS+: negate x and y.
-inline glm::dvec3 rasToLps(const Vec3& ras) { return {-ras[0], -ras[1], ras[2]}; }
+inline glm::dvec3 rasToLps(const Vec3& ras) {
+  return {-ras[0], -ras[1], ras[2]};
+}
 
 inline void checkClose(glm::dvec3 actual, glm::dvec3 expected, double tolerance) {
   INFO("actual (" << actual.x << ", " << actual.y << ", " << actual.z << "), expected ("
@@ -31,7 +33,8 @@ inline void checkAffine(const Volume& volume, const Affine& ras, double toleranc
   for (int row = 0; row < 3; ++row) {
     const double sign = row < 2 ? -1.0 : 1.0;
     for (int col = 0; col < 4; ++col) {
-      const double expected = sign * ras[static_cast<std::size_t>(row)][static_cast<std::size_t>(col)];
+      const double expected =
+          sign * ras[static_cast<std::size_t>(row)][static_cast<std::size_t>(col)];
       INFO("affine row " << row << " col " << col << ": " << m[col][row] << " vs " << expected);
       CHECK(std::abs(m[col][row] - expected) <= tolerance);
     }
@@ -74,7 +77,9 @@ void checkFailure(const R& result, const std::filesystem::path& path,
   REQUIRE_FALSE(result.ok());
   const std::string& message = result.error().message;
   INFO("error: " << message);
-  CHECK(message.find(path.string()) != std::string::npos);
+  // The path leads, once: "<path>: <problem>".
+  CHECK(message.rfind(path.string(), 0) == 0);
+  CHECK(message.find(path.string(), 1) == std::string::npos);
   for (const std::string_view phrase : phrases) {
     INFO("expected phrase: " << phrase);
     CHECK(message.find(phrase) != std::string::npos);

@@ -21,8 +21,8 @@ struct VoxelSample {
 struct NibabelReference {
   const char* path;
   std::array<int, 3> dims;
-  Vec3 spacing;     // column norms of img.affine
-  Affine rasAffine; // img.affine
+  Vec3 spacing;      // column norms of img.affine
+  Affine rasAffine;  // img.affine
   Vec3 firstVoxelRas;
   Vec3 lastVoxelRas;  // voxel dims - 1
   std::array<VoxelSample, 4> samples;

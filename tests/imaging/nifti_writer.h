@@ -31,13 +31,14 @@ struct NiftiSpec {
   std::array<double, 3> qoffset{};
   std::array<std::array<double, 4>, 3> srow{{{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}}};
   int intentCode = 0;
-  int xyztUnits = 2;   // NIFTI_UNITS_MM
-  std::string magic;   // empty: "n+1" / "n+2\0\r\n\032\n"
+  int xyztUnits = 2;  // NIFTI_UNITS_MM
+  std::string magic;  // empty: "n+1" / "n+2\0\r\n\032\n"
 };
 
 class ByteWriter {
  public:
-  ByteWriter(std::vector<std::byte>& bytes, bool bigEndian) : bytes_(bytes), bigEndian_(bigEndian) {}
+  ByteWriter(std::vector<std::byte>& bytes, bool bigEndian)
+      : bytes_(bytes), bigEndian_(bigEndian) {}
 
   template <typename T>
   void put(std::size_t offset, T value) const {
@@ -93,7 +94,7 @@ inline std::vector<std::byte> niftiHeader(const NiftiSpec& spec) {
         w.put<float>(280 + 16 * i + 4 * c, static_cast<float>(spec.srow[i][c]));
       }
     }
-    w.text(344, spec.magic.empty() ? std::string("n+1", 4) : spec.magic);
+    w.text(344, spec.magic.empty() ? std::string{'n', '+', '1', '\0'} : spec.magic);
   } else {
     w.put<std::int32_t>(0, 540);
     w.text(4, spec.magic.empty() ? std::string("n+2\0\r\n\032\n", 8) : spec.magic);

@@ -55,8 +55,8 @@ TEST_CASE("AAL colours come from the planar 768-byte LUT (256 R, then 256 G, the
   for (const LabelEntry& entry : *table) {
     const auto v = static_cast<std::size_t>(entry.value);
     CHECK(entry.color == glm::u8vec3(static_cast<std::uint8_t>(lut[v]),
-                                      static_cast<std::uint8_t>(lut[256 + v]),
-                                      static_cast<std::uint8_t>(lut[512 + v])));
+                                     static_cast<std::uint8_t>(lut[256 + v]),
+                                     static_cast<std::uint8_t>(lut[512 + v])));
   }
   // AAL pairs left and right hemispheres (odd, even values) in one colour.
   int sameColourPairs = 0;
@@ -129,7 +129,8 @@ TEST_CASE("a damaged label table is refused with the file and line") {
 TEST_CASE("tab-separated tables with a label for 0 (JHU style) parse") {
   TempDir dir;
   testing::writeFile(dir / "atlas.lut", std::vector<std::byte>(768, std::byte{0x10}));
-  testing::writeFile(dir / "atlas.txt", bytesOf("0\tUnclassified\r\n1\tMiddle_cerebellar_peduncle\r\n"));
+  testing::writeFile(dir / "atlas.txt",
+                     bytesOf("0\tUnclassified\r\n1\tMiddle_cerebellar_peduncle\r\n"));
   auto table = readLabelTable(dir / "atlas.txt", dir / "atlas.lut");
   REQUIRE(table.ok());
   REQUIRE(table->size() == 2);

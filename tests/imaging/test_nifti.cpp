@@ -28,7 +28,8 @@ TEST_CASE("ch2 (Colin 27 T1 template) loads as nibabel sees it: 181x217x181 at 1
   // the patient's right, anterior, inferior corner, so i runs to the left
   // (LPS -x), j to the front (LPS -y) and k up.
   CHECK(ch2.origin == glm::dvec3(90.0, 125.0, -71.0));
-  CHECK(ch2.direction == glm::dmat3(glm::dvec3(-1, 0, 0), glm::dvec3(0, -1, 0), glm::dvec3(0, 0, 1)));
+  CHECK(ch2.direction ==
+        glm::dmat3(glm::dvec3(-1, 0, 0), glm::dvec3(0, -1, 0), glm::dvec3(0, 0, 1)));
 }
 
 TEST_CASE("ch2better loads as nibabel sees it: 301x370x316 at 0.5 mm, sform chosen over qform") {

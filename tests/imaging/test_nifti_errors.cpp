@@ -43,7 +43,8 @@ TEST_CASE("a file that is not NIfTI at all is recognised as such") {
   TempDir dir;
   SUBCASE("text") {
     testing::writeFile(dir / "notes.nii", bytesOf(std::string(400, 'x')));
-    checkFailure(readNifti(dir / "notes.nii"), dir / "notes.nii", {"not a NIfTI file", "sizeof_hdr"});
+    checkFailure(readNifti(dir / "notes.nii"), dir / "notes.nii",
+                 {"not a NIfTI file", "sizeof_hdr"});
   }
   SUBCASE("empty") {
     testing::writeFile(dir / "empty.nii", {});
@@ -54,7 +55,7 @@ TEST_CASE("a file that is not NIfTI at all is recognised as such") {
 TEST_CASE("a NIfTI-sized header with the wrong magic is refused as bad magic") {
   TempDir dir;
   NiftiSpec spec;
-  spec.magic = std::string("abc", 4);
+  spec.magic = std::string{'a', 'b', 'c', '\0'};
   testing::writeFile(dir / "bad_magic.nii", testing::niftiFile<std::uint8_t>(spec, {7}));
   checkFailure(readNifti(dir / "bad_magic.nii"), dir / "bad_magic.nii", {"bad magic", "'abc'"});
 }
@@ -115,8 +116,8 @@ TEST_CASE("a real .nii.gz cut in half or corrupted mid-stream gives an error, no
   TempDir dir;
   const std::vector<std::byte> original = testing::readRaw(testing::kAal.path);
   SUBCASE("cut") {
-    const std::vector<std::byte> half(original.begin(),
-                                      original.begin() + static_cast<std::ptrdiff_t>(original.size() / 2));
+    const std::vector<std::byte> half(
+        original.begin(), original.begin() + static_cast<std::ptrdiff_t>(original.size() / 2));
     testing::writeFile(dir / "aal_half.nii.gz", half);
     checkFailure(readNifti(dir / "aal_half.nii.gz"), dir / "aal_half.nii.gz", {"truncated data"});
   }
@@ -128,6 +129,18 @@ TEST_CASE("a real .nii.gz cut in half or corrupted mid-stream gives an error, no
     testing::writeFile(dir / "aal_damaged.nii.gz", damaged);
     checkFailure(readNifti(dir / "aal_damaged.nii.gz"), dir / "aal_damaged.nii.gz", {"gzip"});
   }
+}
+
+TEST_CASE("a .nii.gz whose gzip checksum does not match its data is refused") {
+  TempDir dir;
+  testing::writeGzipFile(dir / "good.nii.gz",
+                         testing::niftiFile(int16Cube(4), std::vector<std::int16_t>(64, 9)));
+  std::vector<std::byte> bytes = testing::readRaw(dir / "good.nii.gz");
+  // The gzip trailer is CRC-32 then ISIZE, little-endian (RFC 1952).
+  bytes[bytes.size() - 8] ^= std::byte{0x01};
+  testing::writeFile(dir / "bad_crc.nii.gz", bytes);
+  REQUIRE(readNifti(dir / "good.nii.gz").ok());
+  checkFailure(readNifti(dir / "bad_crc.nii.gz"), dir / "bad_crc.nii.gz", {"corrupt gzip stream"});
 }
 
 TEST_CASE("absurd dimensions are refused at once, without allocating for them") {
@@ -169,7 +182,8 @@ TEST_CASE("unsupported datatypes are named by code") {
 
   spec.datatype = 1792;  // DT_COMPLEX128
   spec.bitpix = 128;
-  testing::writeFile(dir / "complex.nii", testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(16)));
+  testing::writeFile(dir / "complex.nii",
+                     testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(16)));
   checkFailure(readNifti(dir / "complex.nii"), dir / "complex.nii",
                {"unsupported datatype code 1792"});
 }

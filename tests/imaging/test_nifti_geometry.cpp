@@ -65,7 +65,8 @@ TEST_CASE("with neither sform nor qform, geometry is pixdim scaling only (NIfTI 
   // reference here; the standard is.)
   checkClose(volume.spacing, {2.0, 2.0, 2.1999990940093994}, 1e-9);
   checkClose(volume.origin, glm::dvec3(0.0), 0.0);
-  CHECK(volume.direction == glm::dmat3(glm::dvec3(-1, 0, 0), glm::dvec3(0, -1, 0), glm::dvec3(0, 0, 1)));
+  CHECK(volume.direction ==
+        glm::dmat3(glm::dvec3(-1, 0, 0), glm::dvec3(0, -1, 0), glm::dvec3(0, 0, 1)));
 }
 
 TEST_CASE("the sform wins when both sform and qform are set") {
@@ -75,7 +76,8 @@ TEST_CASE("the sform wins when both sform and qform are set") {
   spec.sformCode = 2;
   spec.srow = {{{2, 0, 0, 10}, {0, 2, 0, 20}, {0, 0, 2, 30}}};
   spec.qformCode = 1;  // identity rotation, 1 mm voxels at the world origin
-  testing::writeFile(dir / "both.nii", testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(8)));
+  testing::writeFile(dir / "both.nii",
+                     testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(8)));
 
   const Volume volume = readOk(dir / "both.nii");
   checkClose(volume.spacing, glm::dvec3(2.0), 0.0);
@@ -89,13 +91,15 @@ TEST_CASE("qfac = -1 in pixdim[0] flips the k axis of the qform") {
   spec.qformCode = 1;
   spec.pixdim = {-1, 1, 2, 3, 0, 0, 0, 0};
   spec.qoffset = {5, 6, 7};
-  testing::writeFile(dir / "qfac.nii", testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(8)));
+  testing::writeFile(dir / "qfac.nii",
+                     testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(8)));
 
   const Volume volume = readOk(dir / "qfac.nii");
   checkClose(volume.spacing, {1.0, 2.0, 3.0}, 0.0);
   checkClose(volume.origin, {-5.0, -6.0, 7.0}, 0.0);
   // RAS (+x, +y, -z) is LPS (-x, -y, -z).
-  CHECK(volume.direction == glm::dmat3(glm::dvec3(-1, 0, 0), glm::dvec3(0, -1, 0), glm::dvec3(0, 0, -1)));
+  CHECK(volume.direction ==
+        glm::dmat3(glm::dvec3(-1, 0, 0), glm::dvec3(0, -1, 0), glm::dvec3(0, 0, -1)));
   CHECK(glm::determinant(volume.direction) == doctest::Approx(-1.0));
 }
 
@@ -113,7 +117,8 @@ TEST_CASE("a sheared sform falls back to the qform, and is refused when there is
   checkClose(volume.spacing, glm::dvec3(3.0), 0.0);
 
   spec.qformCode = 0;
-  testing::writeFile(dir / "sheared.nii", testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(8)));
+  testing::writeFile(dir / "sheared.nii",
+                     testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(8)));
   testing::checkFailure(readNifti(dir / "sheared.nii"), dir / "sheared.nii", {"sform", "sheared"});
 }
 
@@ -124,14 +129,16 @@ TEST_CASE("spatial units in metres or microns are converted to millimetres") {
   spec.sformCode = 1;
   spec.srow = {{{0.001, 0, 0, 0.01}, {0, 0.001, 0, 0.02}, {0, 0, 0.002, 0.03}}};
   spec.xyztUnits = 1 | 8;  // NIFTI_UNITS_METER | NIFTI_UNITS_SEC
-  testing::writeFile(dir / "metres.nii", testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(8)));
+  testing::writeFile(dir / "metres.nii",
+                     testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(8)));
   const Volume metres = readOk(dir / "metres.nii");
   checkClose(metres.spacing, {1.0, 1.0, 2.0}, 1e-6);
   checkClose(metres.origin, {-10.0, -20.0, 30.0}, 1e-5);
 
   spec.srow = {{{500, 0, 0, 0}, {0, 500, 0, 0}, {0, 0, 500, 0}}};
   spec.xyztUnits = 3;  // NIFTI_UNITS_MICRON
-  testing::writeFile(dir / "microns.nii", testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(8)));
+  testing::writeFile(dir / "microns.nii",
+                     testing::niftiFile<std::uint8_t>(spec, std::vector<std::uint8_t>(8)));
   checkClose(readOk(dir / "microns.nii").spacing, glm::dvec3(0.5), 1e-9);
 }
 

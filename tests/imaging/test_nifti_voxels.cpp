@@ -138,7 +138,8 @@ TEST_CASE("byte order, header version and compression do not change what is read
       for (const bool gzip : {false, true}) {
         INFO("NIfTI-" << version << (bigEndian ? " big-endian" : " little-endian")
                       << (gzip ? " .nii.gz" : " .nii"));
-        const Volume v = roundTrip<std::int16_t>(kDtInt16, voxels, 1.0, 0.0, version, bigEndian, gzip);
+        const Volume v =
+            roundTrip<std::int16_t>(kDtInt16, voxels, 1.0, 0.0, version, bigEndian, gzip);
         CHECK(v.type() == VoxelType::Int16);
         CHECK(values(v) == expected);
       }

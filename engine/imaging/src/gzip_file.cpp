@@ -1,11 +1,11 @@
 #include "gzip_file.h"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
 #include <array>
 #include <limits>
 #include <system_error>
-
-#include <spdlog/fmt/fmt.h>
 
 namespace medverse::imaging {
 namespace {
@@ -69,10 +69,7 @@ Result<std::size_t> GzipFile::read(std::span<std::byte> out) {
     const std::size_t chunk = std::min(out.size() - total, kMaxReadChunk);
     const int n = gzread(handle_, out.data() + total, static_cast<unsigned>(chunk));
     if (n < 0) {
-      int code = Z_OK;
-      const char* message = gzerror(handle_, &code);
-      return makeError(fmt::format("{}: corrupt gzip stream ({})", path_.string(),
-                                   message != nullptr ? message : "unknown zlib error"));
+      return corruptStream();
     }
     if (n == 0) {
       break;
@@ -83,20 +80,32 @@ Result<std::size_t> GzipFile::read(std::span<std::byte> out) {
     // A stream cut short is reported as a short read (the caller knows what
     // it expected); any other zlib error means the data itself is damaged.
     int code = Z_OK;
-    const char* message = gzerror(handle_, &code);
+    gzerror(handle_, &code);
     if (code != Z_OK && code != Z_BUF_ERROR && code != Z_STREAM_END) {
-      return makeError(fmt::format("{}: corrupt gzip stream ({})", path_.string(),
-                                   message != nullptr ? message : "unknown zlib error"));
+      return corruptStream();
     }
   }
   return total;
 }
 
+Error GzipFile::corruptStream() const {
+  int code = Z_OK;
+  const char* message = gzerror(handle_, &code);
+  std::string detail = message != nullptr ? message : "unknown zlib error";
+  // zlib prefixes its messages with the path given to gzopen; ours leads already.
+  const std::string prefix = path_.string() + ": ";
+  if (detail.rfind(prefix, 0) == 0) {
+    detail.erase(0, prefix.size());
+  }
+  return makeError(fmt::format("{}: corrupt gzip stream ({})", path_.string(), detail));
+}
+
 Result<std::uint64_t> GzipFile::skip(std::uint64_t count) {
-  std::array<std::byte, 64 * 1024> scratch{};
+  std::array<std::byte, std::size_t{64} * 1024> scratch{};
   std::uint64_t skipped = 0;
   while (skipped < count) {
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(count - skipped, scratch.size()));
+    const auto want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(count - skipped, scratch.size()));
     auto got = read(std::span(scratch.data(), want));
     if (!got) {
       return got.error();
@@ -109,7 +118,9 @@ Result<std::uint64_t> GzipFile::skip(std::uint64_t count) {
   return skipped;
 }
 
-bool GzipFile::compressed() const { return gzdirect(handle_) == 0; }
+bool GzipFile::compressed() const {
+  return gzdirect(handle_) == 0;
+}
 
 std::uint64_t GzipFile::maxContentSize() const {
   if (!compressed()) {

@@ -2,13 +2,14 @@
 // Sequential reading of a file that may or may not be gzip-compressed (zlib's
 // gz* API reads plain files transparently), with the limits a reader needs to
 // refuse a corrupt header's size before allocating for it.
+#include <zlib.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 #include <utility>
-
-#include <zlib.h>
 
 #include "medverse/core/result.h"
 
@@ -44,6 +45,8 @@ class GzipFile {
  private:
   GzipFile(gzFile handle, std::filesystem::path path, std::uint64_t fileSize)
       : handle_(handle), path_(std::move(path)), fileSize_(fileSize) {}
+
+  [[nodiscard]] Error corruptStream() const;
 
   gzFile handle_ = nullptr;
   std::filesystem::path path_;

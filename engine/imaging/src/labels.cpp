@@ -1,5 +1,7 @@
 #include "medverse/imaging/labels.h"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -11,8 +13,6 @@
 #include <string_view>
 #include <system_error>
 #include <type_traits>
-
-#include <spdlog/fmt/fmt.h>
 
 namespace medverse::imaging {
 namespace {
@@ -27,8 +27,8 @@ Result<std::string> readSmallFile(const std::filesystem::path& path, std::uintma
     return makeError(fmt::format("{}: cannot read: {}", path.string(), ec.message()));
   }
   if (size > limit) {
-    return makeError(fmt::format("{}: {} bytes is too large for a label file", path.string(),
-                                 size));
+    return makeError(
+        fmt::format("{}: {} bytes is too large for a label file", path.string(), size));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -42,7 +42,9 @@ Result<std::string> readSmallFile(const std::filesystem::path& path, std::uintma
   return text;
 }
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool isSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 // Next whitespace-separated token of `line`, advancing it.
 std::string_view nextToken(std::string_view& line) {
@@ -94,8 +96,8 @@ Result<std::vector<LabelEntry>> readLabelTable(const std::filesystem::path& txtP
     const auto [end, ec] =
         std::from_chars(valueText.data(), valueText.data() + valueText.size(), value);
     if (ec != std::errc() || end != valueText.data() + valueText.size()) {
-      return makeError(fmt::format("{}:{}: expected '<value> <name>', found '{}'",
-                                   txtPath.string(), lineNumber, valueText));
+      return makeError(fmt::format("{}:{}: expected '<value> <name>', found '{}'", txtPath.string(),
+                                   lineNumber, valueText));
     }
     const std::string_view name = nextToken(line);
     if (name.empty()) {
@@ -108,8 +110,8 @@ Result<std::vector<LabelEntry>> readLabelTable(const std::filesystem::path& txtP
     }
     const auto slot = static_cast<std::size_t>(value);
     if (seen[slot]) {
-      return makeError(fmt::format("{}:{}: label value {} appears twice", txtPath.string(),
-                                   lineNumber, value));
+      return makeError(
+          fmt::format("{}:{}: label value {} appears twice", txtPath.string(), lineNumber, value));
     }
     seen[slot] = true;
     const auto channel = [&](std::size_t plane) {
@@ -132,7 +134,7 @@ std::vector<int> labelsPresent(const Volume& volume) {
           std::set<int> values;
           for (const T v : voxels) {
             if (v != 0 && std::isfinite(v) && std::trunc(v) == v &&
-                std::abs(v) <= static_cast<T>(std::numeric_limits<std::int32_t>::max() / 2)) {
+                std::abs(v) <= static_cast<T>(1 << 30)) {
               values.insert(static_cast<int>(v));
             }
           }

@@ -1,13 +1,13 @@
 #include "medverse/imaging/nifti.h"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
-
-#include <spdlog/fmt/fmt.h>
 
 #include "gzip_file.h"
 #include "medverse/core/log.h"
@@ -62,8 +62,8 @@ Result<Header> readHeader(GzipFile& file, const std::string& name) {
   const auto layout = nifti::detectLayout(sizeofHdr);
   if (!layout) {
     return makeError(fmt::format(
-        "{}: not a NIfTI file: sizeof_hdr is {}, where NIfTI-1 has 348 and NIfTI-2 has 540",
-        name, nifti::rawSizeofHdr(sizeofHdr)));
+        "{}: not a NIfTI file: sizeof_hdr is {}, where NIfTI-1 has 348 and NIfTI-2 has 540", name,
+        nifti::rawSizeofHdr(sizeofHdr)));
   }
   std::size_t have = *got;
   if (layout->size > have && have == nifti::kNifti1HeaderSize) {
@@ -112,8 +112,8 @@ Result<DataLayout> dataLayout(const Header& h, const std::string& name) {
   DataLayout layout;
   const std::int64_t rank = h.dim[0];
   if (rank < 1 || rank > 7) {
-    return makeError(fmt::format("{}: dim[0] = {} is not a number of dimensions (1 to 7)", name,
-                                 rank));
+    return makeError(
+        fmt::format("{}: dim[0] = {} is not a number of dimensions (1 to 7)", name, rank));
   }
   const std::size_t elementSize = nifti::datatypeSize(h.datatype);
   if (elementSize == 0) {
@@ -136,11 +136,11 @@ Result<DataLayout> dataLayout(const Header& h, const std::string& name) {
       return makeError(fmt::format("{}: non-positive dimension: dim[{}] = {}", name, axis, n));
     }
     const auto un = static_cast<std::uint64_t>(n);
-    if (un > maxCount / count) {
-      return makeError(fmt::format(
-          "{}: image too large: {} x {} x {} voxels of {} exceed the {} GiB limit", name,
-          h.dim[1], rank >= 2 ? h.dim[2] : 1, rank >= 3 ? h.dim[3] : 1,
-          nifti::datatypeName(h.datatype), kMaxNiftiVoxelBytes >> 30));
+    if (un > maxCount / count || n > std::numeric_limits<int>::max()) {
+      return makeError(
+          fmt::format("{}: image too large: {} x {} x {} voxels of {} exceed the {} GiB limit",
+                      name, h.dim[1], rank >= 2 ? h.dim[2] : 1, rank >= 3 ? h.dim[3] : 1,
+                      nifti::datatypeName(h.datatype), kMaxNiftiVoxelBytes >> 30));
     }
     count *= un;
     layout.dims[axis - 1] = static_cast<int>(n);
@@ -149,10 +149,10 @@ Result<DataLayout> dataLayout(const Header& h, const std::string& name) {
     // Zero in a non-spatial dimension is a common writer slip; it means 1.
     const std::int64_t n = h.dim[static_cast<std::size_t>(axis)];
     if (n > 1) {
-      layout.volumes = layout.volumes > std::numeric_limits<std::uint64_t>::max() /
-                                            static_cast<std::uint64_t>(n)
-                           ? std::numeric_limits<std::uint64_t>::max()
-                           : layout.volumes * static_cast<std::uint64_t>(n);
+      layout.volumes =
+          layout.volumes > std::numeric_limits<std::uint64_t>::max() / static_cast<std::uint64_t>(n)
+              ? std::numeric_limits<std::uint64_t>::max()
+              : layout.volumes * static_cast<std::uint64_t>(n);
     }
   }
   layout.count = static_cast<std::size_t>(count);
@@ -163,14 +163,14 @@ Result<DataLayout> dataLayout(const Header& h, const std::string& name) {
   const double offset = h.voxOffset;
   const auto headerEnd = static_cast<double>(h.size);
   if (!std::isfinite(offset) || offset < 0.0 || offset != std::floor(offset) ||
-      offset > static_cast<double>(std::numeric_limits<std::int64_t>::max() / 2)) {
+      offset > static_cast<double>(std::int64_t{1} << 62)) {
     return makeError(fmt::format("{}: vox_offset {} is not a byte offset", name, offset));
   }
   if (offset == 0.0) {
     layout.offset = h.size + 4;
   } else if (offset < headerEnd) {
-    return makeError(fmt::format(
-        "{}: vox_offset {} points inside the {}-byte header", name, offset, h.size));
+    return makeError(
+        fmt::format("{}: vox_offset {} points inside the {}-byte header", name, offset, h.size));
   } else {
     layout.offset = static_cast<std::uint64_t>(offset);
   }
@@ -224,9 +224,9 @@ Result<Volume> readNifti(const std::filesystem::path& path) {
     }
     const std::uint64_t available =
         file.fileSize() > layout->offset ? file.fileSize() - layout->offset : 0;
-    return makeError(fmt::format(
-        "{}: truncated data: expected {} bytes of voxel data at offset {}, got {}", name,
-        layout->bytes, layout->offset, available));
+    return makeError(
+        fmt::format("{}: truncated data: expected {} bytes of voxel data at offset {}, got {}",
+                    name, layout->bytes, layout->offset, available));
   }
 
   auto skipped = file.skip(layout->offset - h.size);
@@ -246,16 +246,23 @@ Result<Volume> readNifti(const std::filesystem::path& path) {
       return got.error();
     }
     if (*got < out.size()) {
-      return makeError(fmt::format(
-          "{}: truncated data: expected {} bytes of voxel data at offset {}, got {}", name,
-          out.size(), layout->offset, *got));
+      return makeError(
+          fmt::format("{}: truncated data: expected {} bytes of voxel data at offset {}, got {}",
+                      name, out.size(), layout->offset, *got));
     }
     return Status::success();
   };
   const nifti::Scaling scaling = nifti::niftiScaling(h);
   auto decoded = nifti::decodeVoxels(h.datatype, h.swapped, layout->count, scaling, readData);
   if (!decoded) {
-    return makeError(fmt::format("{}: {}", name, decoded.error().message));
+    return decoded.error();  // read errors already name the file
+  }
+  if (file.compressed() && layout->volumes == 1) {
+    // The gzip trailer's CRC-32 is only checked when zlib reaches it; read
+    // past the voxels so that a damaged stream is not taken for an image.
+    if (auto trailer = file.skip(1); !trailer) {
+      return trailer.error();
+    }
   }
   for (const std::string& warning : decoded->warnings) {
     log->warn("{}: {}", logName, warning);
@@ -279,10 +286,10 @@ Result<Volume> readNifti(const std::filesystem::path& path) {
   if (Status valid = volume.validate(); !valid) {
     return makeError(fmt::format("{}: {}", name, valid.error().message));
   }
-  log->debug("{}: NIfTI-{}{} {}x{}x{} {} -> {}, spacing ({:.4g}, {:.4g}, {:.4g}) mm, {}",
-             logName, h.version, h.swapped ? " (byte-swapped)" : "", volume.dims.x,
-             volume.dims.y, volume.dims.z, nifti::datatypeName(h.datatype),
-             voxelTypeName(volume.type()), volume.spacing.x, volume.spacing.y, volume.spacing.z,
+  log->debug("{}: NIfTI-{}{} {}x{}x{} {} -> {}, spacing ({:.4g}, {:.4g}, {:.4g}) mm, {}", logName,
+             h.version, h.swapped ? " (byte-swapped)" : "", volume.dims.x, volume.dims.y,
+             volume.dims.z, nifti::datatypeName(h.datatype), voxelTypeName(volume.type()),
+             volume.spacing.x, volume.spacing.y, volume.spacing.z,
              nifti::transformName(geometry->source));
   return volume;
 }

@@ -1,16 +1,18 @@
 #include "nifti_geometry.h"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <array>
 #include <cmath>
-
-#include <spdlog/fmt/fmt.h>
 
 #include "medverse/imaging/volume.h"
 
 namespace medverse::imaging::nifti {
 namespace {
 
-bool usableSpacing(double d) { return std::isfinite(d) && d > 0.0; }
+bool usableSpacing(double d) {
+  return std::isfinite(d) && d > 0.0;
+}
 
 // A voxel size for the qform/pixdim methods. nifti1_io.c treats a pixdim that
 // is not positive as 1; so do we, but say so.

@@ -3,7 +3,6 @@
 // three voxel-to-world methods (nifti1.h, "3D IMAGE (VOLUME) ORIENTATION AND
 // LOCATION IN SPACE") and the conversion of NIfTI's RAS+ world to DICOM LPS.
 #include <glm/glm.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>

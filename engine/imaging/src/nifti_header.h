@@ -45,10 +45,10 @@ inline constexpr int kUnitsMm = 2;
 inline constexpr int kUnitsMicron = 3;
 
 struct Header {
-  int version = 1;          // 1 or 2
-  bool swapped = false;     // file byte order differs from the host's
-  std::size_t size = 0;     // sizeof_hdr: 348 or 540
-  std::string magic;        // "n+1", "ni1", "n+2", "ni2", or whatever was there
+  int version = 1;              // 1 or 2
+  bool swapped = false;         // file byte order differs from the host's
+  std::size_t size = 0;         // sizeof_hdr: 348 or 540
+  std::string magic;            // "n+1", "ni1", "n+2", "ni2", or whatever was there
   bool signatureIntact = true;  // NIfTI-2's "\r\n\032\n" after the magic
   std::array<std::int64_t, 8> dim{};
   int datatype = 0;

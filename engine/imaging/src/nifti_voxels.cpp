@@ -1,5 +1,7 @@
 #include "nifti_voxels.h"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -9,14 +11,13 @@
 #include <type_traits>
 #include <utility>
 
-#include <spdlog/fmt/fmt.h>
-
 namespace medverse::imaging::nifti {
 namespace {
 
 template <typename T>
-constexpr bool kIsStorageType = std::is_same_v<T, std::uint8_t> || std::is_same_v<T, std::int16_t> ||
-                                std::is_same_v<T, std::uint16_t> || std::is_same_v<T, float>;
+constexpr bool kIsStorageType =
+    std::is_same_v<T, std::uint8_t> || std::is_same_v<T, std::int16_t> ||
+    std::is_same_v<T, std::uint16_t> || std::is_same_v<T, float>;
 
 // float32 represents every integer up to 2^24 exactly.
 constexpr double kFloatExactLimit = 16777216.0;
@@ -43,8 +44,7 @@ template <typename Out, typename Src>
 std::vector<Out> transform(const std::vector<Src>& src, Scaling scaling) {
   std::vector<Out> out(src.size());
   if (scaling.identity()) {
-    std::transform(src.begin(), src.end(), out.begin(),
-                   [](Src x) { return static_cast<Out>(x); });
+    std::transform(src.begin(), src.end(), out.begin(), [](Src x) { return static_cast<Out>(x); });
   } else if constexpr (std::is_floating_point_v<Out>) {
     std::transform(src.begin(), src.end(), out.begin(), [scaling](Src x) {
       return static_cast<Out>(scaling.slope * static_cast<double>(x) + scaling.inter);
@@ -82,8 +82,8 @@ DecodedVoxels convertInteger(std::vector<Src>&& src, Scaling scaling) {
   const double b = scaling.slope * rawMax + scaling.inter;
   const double lo = std::min(a, b);
   const double hi = std::max(a, b);
-  const bool integral = std::trunc(scaling.slope) == scaling.slope &&
-                        std::trunc(scaling.inter) == scaling.inter;
+  const bool integral =
+      std::trunc(scaling.slope) == scaling.slope && std::trunc(scaling.inter) == scaling.inter;
 
   if (integral) {
     if constexpr (kIsStorageType<Src>) {
@@ -163,8 +163,8 @@ Result<DecodedVoxels> decodeVoxels(int datatype, bool swapped, std::size_t count
     case kFloat64:
       return decodeAs<double>(swapped, count, scaling, read);
     default:
-      return makeError(fmt::format("unsupported datatype code {} ({})", datatype,
-                                   datatypeName(datatype)));
+      return makeError(
+          fmt::format("unsupported datatype code {} ({})", datatype, datatypeName(datatype)));
   }
 }
 

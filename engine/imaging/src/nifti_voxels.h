@@ -42,8 +42,10 @@ struct DecodedVoxels {
   std::vector<std::string> warnings;
 };
 
-// Reads `count` voxels of `datatype` (a code datatypeSize() supports) through
-// `read`, in the file's byte order (`swapped` relative to the host).
+// Reads `count` voxels of `datatype` (a code datatypeSize() supports; the
+// reader refuses others first) through `read`, in the file's byte order
+// (`swapped` relative to the host). Errors from `read` are passed on as they
+// are.
 [[nodiscard]] Result<DecodedVoxels> decodeVoxels(int datatype, bool swapped, std::size_t count,
                                                  Scaling scaling, const ReadExact& read);
 

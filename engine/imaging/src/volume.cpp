@@ -1,13 +1,13 @@
 #include "medverse/imaging/volume.h"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <type_traits>
-
-#include <spdlog/fmt/fmt.h>
 
 namespace medverse::imaging {
 
@@ -162,8 +162,8 @@ ValueRange Volume::valueRange() const {
 }
 
 std::span<const std::byte> Volume::bytes() const {
-  return std::visit(
-      [](const auto& v) { return std::as_bytes(std::span(v.data(), v.size())); }, voxels);
+  return std::visit([](const auto& v) { return std::as_bytes(std::span(v.data(), v.size())); },
+                    voxels);
 }
 
 glm::dmat4 Volume::voxelToPatient() const {
@@ -187,9 +187,9 @@ glm::dvec3 Volume::voxelToPatient(glm::dvec3 ijk) const {
 }
 
 glm::dvec3 Volume::patientToVoxel(glm::dvec3 lps) const {
-  const glm::dmat3 linear = direction * glm::dmat3(glm::dvec3(spacing.x, 0.0, 0.0),
-                                                   glm::dvec3(0.0, spacing.y, 0.0),
-                                                   glm::dvec3(0.0, 0.0, spacing.z));
+  const glm::dmat3 linear =
+      direction * glm::dmat3(glm::dvec3(spacing.x, 0.0, 0.0), glm::dvec3(0.0, spacing.y, 0.0),
+                             glm::dvec3(0.0, 0.0, spacing.z));
   return glm::inverse(linear) * (lps - origin);
 }
 
@@ -210,8 +210,8 @@ PatientBounds Volume::patientBounds() const {
 
 Status Volume::validate() const {
   if (dims.x <= 0 || dims.y <= 0 || dims.z <= 0) {
-    return makeError(fmt::format("volume dimensions {}x{}x{} are not all positive", dims.x,
-                                 dims.y, dims.z));
+    return makeError(
+        fmt::format("volume dimensions {}x{}x{} are not all positive", dims.x, dims.y, dims.z));
   }
   for (int a = 0; a < 3; ++a) {
     if (!std::isfinite(spacing[a]) || spacing[a] <= 0.0) {
@@ -228,8 +228,8 @@ Status Volume::validate() const {
       const double expected = a == b ? 1.0 : 0.0;
       if (!(std::abs(dot - expected) <= kDirectionTolerance)) {
         return makeError(fmt::format(
-            "volume direction is not orthonormal: columns {} and {} have dot product {}", a,
-            b, dot));
+            "volume direction is not orthonormal: columns {} and {} have dot product {}", a, b,
+            dot));
       }
     }
   }

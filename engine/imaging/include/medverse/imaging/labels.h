@@ -11,9 +11,8 @@
 //    blue. Entry v colours voxel value v. (Checked on aal.nii.lut: left/right
 //    region pairs such as values 1 and 2 share a colour in all three planes,
 //    which an interleaved RGB reading would not give.)
-#include <glm/glm.hpp>
-
 #include <filesystem>
+#include <glm/glm.hpp>
 #include <string>
 #include <vector>
 
@@ -34,8 +33,8 @@ inline constexpr std::size_t kLabelLutBytes = 768;
 // Reads a label table; entries come in the order of the text file. Errors
 // name the file and line. Values must be 0..255 so that the palette has a
 // colour for them, and may not repeat.
-[[nodiscard]] Result<std::vector<LabelEntry>> readLabelTable(
-    const std::filesystem::path& txtPath, const std::filesystem::path& lutPath);
+[[nodiscard]] Result<std::vector<LabelEntry>> readLabelTable(const std::filesystem::path& txtPath,
+                                                             const std::filesystem::path& lutPath);
 
 // Distinct non-zero values present in a label volume, ascending. Zero is the
 // background (unlabelled) by convention of every atlas we read. In Float32

@@ -13,10 +13,9 @@
 //    divided out). Direction may be improper (determinant -1).
 //  - Values are stored already in modality units (HU for CT, label indices for
 //    label maps, arbitrary scanner units for MR), so consumers never rescale.
-#include <glm/glm.hpp>
-
 #include <cstddef>
 #include <cstdint>
+#include <glm/glm.hpp>
 #include <span>
 #include <string_view>
 #include <variant>
@@ -57,11 +56,11 @@ struct PatientBounds {
 
 struct Volume {
   glm::ivec3 dims{0};
-  glm::dvec3 spacing{1.0};   // mm between voxel centres along i, j, k
-  glm::dvec3 origin{0.0};    // LPS mm, centre of voxel (0,0,0)
-  glm::dmat3 direction{1.0}; // columns = LPS unit vectors of the i, j, k axes
+  glm::dvec3 spacing{1.0};    // mm between voxel centres along i, j, k
+  glm::dvec3 origin{0.0};     // LPS mm, centre of voxel (0,0,0)
+  glm::dmat3 direction{1.0};  // columns = LPS unit vectors of the i, j, k axes
   Modality modality = Modality::Other;
-  VoxelStorage voxels;       // i fastest, then j, then k; host byte order
+  VoxelStorage voxels;  // i fastest, then j, then k; host byte order
 
   // A zero-filled volume of the given size and type, identity geometry.
   [[nodiscard]] static Volume allocate(glm::ivec3 dims, VoxelType type,
