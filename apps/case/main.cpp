@@ -12,6 +12,7 @@
 #include "medverse/core/log.h"
 #include "medverse/imaging/case_bundle.h"
 #include "medverse/imaging/case_import.h"
+#include "medverse/imaging/dicom_series.h"
 #include "medverse/imaging/nifti.h"
 #include "progress.h"
 
@@ -71,7 +72,7 @@ int probe(const fs::path& input, bool asJson) {
       }
     }
     std::sort(candidates.begin(), candidates.end());
-  } else {
+  } else if (isNiftiName(input)) {
     candidates.push_back(input);
   }
   json found = json::array();
@@ -85,8 +86,22 @@ int probe(const fs::path& input, bool asJson) {
     }
     found.push_back(volumeSummary(p, *v));
   }
+  // DICOM series anywhere under the input (headers only).
+  json series = json::array();
+  if (Result<DicomScan> scan = scanDicom(input); scan) {
+    for (const SeriesInfo& info : scan->series) {
+      series.push_back({{"uid", info.uid},
+                        {"key", info.key()},
+                        {"description", info.description},
+                        {"modality", info.modality},
+                        {"files", info.fileCount},
+                        {"frames", info.frameCount},
+                        {"dims", {info.dimsGuess.x, info.dimsGuess.y, info.dimsGuess.z}},
+                        {"mixed_geometry", info.mixedGeometry}});
+    }
+  }
   if (asJson) {
-    std::printf("%s\n", json{{"volumes", found}}.dump(2).c_str());
+    std::printf("%s\n", json{{"volumes", found}, {"dicom_series", series}}.dump(2).c_str());
   } else {
     for (const json& v : found) {
       std::printf("%s\n  %s, %d x %d x %d voxels, %.4g x %.4g x %.4g mm, %s\n",
@@ -96,7 +111,16 @@ int probe(const fs::path& input, bool asJson) {
                   v["spacing_mm"][2].get<double>(), v["voxel_type"].get<std::string>().c_str());
     }
   }
-  if (found.empty()) {
+  if (!asJson) {
+    for (const json& d : series) {
+      std::printf("DICOM series %s\n  %s, %d files, %d x %d x %d%s  (select with --series %s)\n",
+                  d["uid"].get<std::string>().c_str(), d["modality"].get<std::string>().c_str(),
+                  d["files"].get<int>(), d["dims"][0].get<int>(), d["dims"][1].get<int>(),
+                  d["dims"][2].get<int>(), d["mixed_geometry"].get<bool>() ? ", mixed geometry" : "",
+                  d["key"].get<std::string>().c_str());
+    }
+  }
+  if (found.empty() && series.empty()) {
     return fail("no readable volume found in " + input.string() +
                 (problems > 0 ? " (" + std::to_string(problems) + " file(s) could not be read)" : ""));
   }
@@ -207,7 +231,7 @@ int main(int argc, char** argv) {
   auto* probeCmd = app.add_subcommand("probe", "list the volumes/series found in a file or directory");
   std::string probeInput;
   bool probeJson = false;
-  probeCmd->add_option("INPUT", probeInput, "NIfTI file or directory")->required();
+  probeCmd->add_option("INPUT", probeInput, "NIfTI file, DICOM file or directory")->required();
   probeCmd->add_flag("--json", probeJson, "print JSON");
 
   auto* importCmd = app.add_subcommand("import", "build a case bundle from imaging");
@@ -218,7 +242,7 @@ int main(int argc, char** argv) {
   std::string lut;
   std::string labelNames;
   bool overwrite = false;
-  importCmd->add_option("INPUT", inputs, "NIfTI file (.nii, .nii.gz)")->required();
+  importCmd->add_option("INPUT", inputs, "NIfTI file (.nii, .nii.gz), DICOM directory, or the DICOM files of one series")->required();
   importCmd->add_option("-o,--output", output, "case bundle directory to write")->required();
   importCmd->add_option("--series", request.seriesUid, "series UID or description to import");
   importCmd->add_option("--labels", labels, "label volume (one surface per label), e.g. aal.nii.gz");

@@ -153,7 +153,8 @@ int main(int argc, char** argv) {
   };
   std::vector<Variant> variants;
   for (const bool close : {false, true}) {
-    const std::string what = close ? "ours, closed at boundary" : "ours, open (as VTK)";
+    // Names are CSV fields in --machine output: no commas.
+    const std::string what = close ? "ours closed at boundary" : "ours open (as VTK)";
     IsoOptions serial;
     serial.parallel = false;
     serial.closeAtBoundary = close;
@@ -165,17 +166,17 @@ int main(int argc, char** argv) {
     if (hardware > 1) {
       variants.push_back({what, matched.threadCount() + 1, pool});
     }
-    variants.push_back({what + ", default pool", defaultJobSystem().threadCount() + 1,
-                        engineDefault});
+    variants.push_back(
+        {what + " engine pool", defaultJobSystem().threadCount() + 1, engineDefault});
     variants.push_back({what, 1, serial});
   }
 
   if (!o.machine) {
-    std::printf("%s %dx%dx%d %s (%.1f M voxels), loaded in %.0f ms; iso %g, best of %d runs, "
-                "%zu hardware threads\n",
-                o.file.filename().c_str(), volume->dims.x, volume->dims.y, volume->dims.z,
-                voxelTypeName(volume->type()).data(), voxels / 1e6, loadMs, o.iso, o.runs,
-                hardware);
+    std::printf(
+        "%s %dx%dx%d %s (%.1f M voxels), loaded in %.0f ms; iso %g, best of %d runs, "
+        "%zu hardware threads\n",
+        o.file.filename().c_str(), volume->dims.x, volume->dims.y, volume->dims.z,
+        voxelTypeName(volume->type()).data(), voxels / 1e6, loadMs, o.iso, o.runs, hardware);
     std::printf("%-40s %7s %8s %8s %7s %10s %9s\n", "variant", "threads", "best ms", "median",
                 "Mvox/s", "triangles", "vertices");
   }
@@ -188,10 +189,10 @@ int main(int argc, char** argv) {
       }
     });
     const double mvox = voxels / (t.bestMs * 1e3);
-    std::printf(o.machine ? "%s,%zu,%.2f,%.2f,%.1f,%zu,%zu\n"
-                          : "%-40s %7zu %8.1f %8.1f %7.1f %10zu %9zu\n",
-                v.name.c_str(), v.threads, t.bestMs, t.medianMs, mvox, assets::triangleCount(mesh),
-                mesh.vertices.size());
+    std::printf(
+        o.machine ? "%s,%zu,%.2f,%.2f,%.1f,%zu,%zu\n" : "%-40s %7zu %8.1f %8.1f %7.1f %10zu %9zu\n",
+        v.name.c_str(), v.threads, t.bestMs, t.medianMs, mvox, assets::triangleCount(mesh),
+        mesh.vertices.size());
   }
   if (o.machine) {
     return 0;
@@ -212,10 +213,11 @@ int main(int argc, char** argv) {
       t = timeRuns(1, [&] { simplified = simplify(*mesh, budget, {}, &report); });
       const double change =
           assets::signedVolume(simplified) / assets::signedVolume(*mesh) * 100.0 - 100.0;
-      std::printf("  simplify to %-7zu          %8.1f ms  -> %zu triangles, closed: %s, volume "
-                  "%+.2f%%, attempts %d\n",
-                  budget, t.bestMs, report.trianglesAfter, report.after.closed() ? "yes" : "no",
-                  change, report.attempts);
+      std::printf(
+          "  simplify to %-7zu          %8.1f ms  -> %zu triangles, closed: %s, volume "
+          "%+.2f%%, attempts %d\n",
+          budget, t.bestMs, report.trianglesAfter, report.after.closed() ? "yes" : "no", change,
+          report.attempts);
     }
     t = timeRuns(1, [&] { optimizeForRendering(*mesh); });
     std::printf("  optimizeForRendering        %8.1f ms\n", t.bestMs);

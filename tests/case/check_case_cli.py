@@ -82,6 +82,35 @@ with open(stl, "rb") as f:
 expected = next(s["triangles"] for s in surfaces if s["name"] == "Hippocampus_L")
 check(count == expected, f"STL holds {count} triangles, the case says {expected}")
 
+# DICOM: CT_small from pydicom imports with pydicom's geometry, and no
+# identifying value of the source (names, IDs, dates, UIDs) appears anywhere
+# in the bundle's files.
+import pydicom
+
+ct_path = "/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm"
+ct = pydicom.dcmread(ct_path)
+ct_case = os.path.join(work, "ct.mvcase")
+run("import", ct_path, "-o", ct_case, "--preset", "ct-soft")
+ct_info = json.loads(run("info", ct_case, "--json").stdout)
+check(ct_info["modality"] == "CT", "CT_small not imported as CT")
+check(numpy.allclose(ct_info["origin_lps_mm"], [float(v) for v in ct.ImagePositionPatient], atol=1e-3),
+      f"CT origin {ct_info['origin_lps_mm']} != IPP {ct.ImagePositionPatient}")
+check(numpy.allclose(ct_info["spacing_mm"][:2], [float(ct.PixelSpacing[1]), float(ct.PixelSpacing[0])], atol=1e-5),
+      "CT pixel spacing differs from pydicom")
+hu = ct.pixel_array.astype(float) * float(ct.RescaleSlope) + float(ct.RescaleIntercept)
+check(numpy.isclose(ct_info["value_range"][0], hu.min()) and numpy.isclose(ct_info["value_range"][1], hu.max()),
+      f"CT HU range {ct_info['value_range']} != {hu.min()}..{hu.max()}")
+identifying = [str(ct.PatientName), str(ct.PatientID), str(ct.StudyDate), str(ct.InstitutionName),
+               str(ct.StudyInstanceUID), str(ct.SeriesInstanceUID), str(ct.SOPInstanceUID)]
+identifying = [v for v in identifying if len(v) >= 4]
+check(len(identifying) >= 5, "CT_small lacks the identifying values this check relies on")
+for root, _, files in os.walk(ct_case):
+    for name in files:
+        with open(os.path.join(root, name), "rb") as f:
+            blob = f.read()
+        for value in identifying:
+            check(value.encode() not in blob, f"'{value}' from the DICOM source is in {name}")
+
 # Bad input: clear message, exit 3 (bad input) or 2 (usage), nothing left behind.
 missing = os.path.join(work, "missing.mvcase")
 r = run("import", os.path.join(work, "no-such.nii.gz"), "-o", missing, expect=3)

@@ -3,11 +3,10 @@
 // "closed", "faces outward", "matches the volume bit for bit".
 #include <doctest/doctest.h>
 
-#include <glm/glm.hpp>
-#include <glm/gtc/matrix_transform.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <glm/glm.hpp>
+#include <glm/gtc/matrix_transform.hpp>
 
 #include "medverse/assets/mesh.h"
 #include "medverse/imaging/mesh_topology.h"

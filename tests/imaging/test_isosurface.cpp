@@ -25,7 +25,9 @@ using testing::kPi;
 using testing::makeSphereVolume;
 using testing::SphereVolume;
 
-const char* typeName(VoxelType type) { return voxelTypeName(type).data(); }
+const char* typeName(VoxelType type) {
+  return voxelTypeName(type).data();
+}
 
 // Iso values between stored integers, so that no voxel sits exactly on the
 // surface (that would give coincident vertices, valid but untestable).
@@ -55,8 +57,8 @@ TEST_CASE("a ball becomes a closed sphere of the right size in patient mm, for e
       CHECK(std::abs(area - 4.0 * kPi * r * r) < 0.02 * 4.0 * kPi * r * r);
 
       // Every vertex on the sphere within half a voxel; every normal radial.
-      const double halfVoxel = 0.5 * std::min({s.volume.spacing.x, s.volume.spacing.y,
-                                               s.volume.spacing.z});
+      const double halfVoxel =
+          0.5 * std::min({s.volume.spacing.x, s.volume.spacing.y, s.volume.spacing.z});
       double worstDistance = 0.0;
       double worstAlignment = 1.0;
       for (const assets::Vertex& v : mesh->vertices) {
@@ -90,8 +92,8 @@ TEST_CASE("triangles are counter-clockwise seen from outside and agree with the 
       inward += glm::dot(face, centroid - s.centre) <= 0.0 ? 1 : 0;
       disagreeing += glm::dot(face, glm::dvec3(a.normal + b.normal + c.normal)) <= 0.0 ? 1 : 0;
     }
-    INFO((improper ? "improper" : "proper") << " direction, " << mesh->indices.size() / 3
-                                            << " triangles");
+    INFO((improper ? "improper" : "proper")
+         << " direction, " << mesh->indices.size() / 3 << " triangles");
     CHECK(inward == 0);
     CHECK(disagreeing == 0);
   }
@@ -324,7 +326,8 @@ TEST_CASE("ch2better at a brain threshold gives a closed brain inside the scan")
   }
   // The enclosed volume is that of the voxels above the threshold.
   const auto voxels = volume->as<std::uint8_t>();
-  const auto above = std::count_if(voxels.begin(), voxels.end(), [](std::uint8_t v) { return v > 60; });
+  const auto above =
+      std::count_if(voxels.begin(), voxels.end(), [](std::uint8_t v) { return v > 60; });
   const double voxelVolume = volume->spacing.x * volume->spacing.y * volume->spacing.z;
   const double expected = static_cast<double>(above) * voxelVolume;
   const double enclosed = assets::signedVolume(*mesh);

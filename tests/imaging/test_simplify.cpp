@@ -75,10 +75,10 @@ TEST_CASE("a real brain simplified 20x stays closed, in budget, with its volume"
   const assets::MeshData out = simplify(*mesh, budget, {}, &report);
   INFO(report.trianglesBefore << " -> " << report.trianglesAfter << " triangles in "
                               << report.stages << " steps, " << report.attempts << " runs, "
-                              << report.finsRemoved << " fin triangles and "
-                              << report.piecesRemoved << " bubbles dropped, "
-                              << report.edgesFlipped << " pinched edges flipped, "
-                              << report.protectedTriangles << " triangles protected");
+                              << report.finsRemoved << " fin triangles and " << report.piecesRemoved
+                              << " bubbles dropped, " << report.edgesFlipped
+                              << " pinched edges flipped, " << report.protectedTriangles
+                              << " triangles protected");
   CHECK(report.budgetMet);
   CHECK(assets::triangleCount(out) <= budget);
   CHECK(report.after.boundary == 0);
@@ -108,9 +108,9 @@ TEST_CASE("an open surface keeps its border where it is") {
   for (int k = 0; k < 40; ++k) {
     for (int j = 0; j < 40; ++j) {
       for (int i = 0; i < 40; ++i) {
-        s.volume.setValue(i, j, k,
-                          s.radius - glm::distance(s.volume.voxelToPatient(glm::dvec3(i, j, k)),
-                                                   s.centre));
+        s.volume.setValue(
+            i, j, k,
+            s.radius - glm::distance(s.volume.voxelToPatient(glm::dvec3(i, j, k)), s.centre));
       }
     }
   }

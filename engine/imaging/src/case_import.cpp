@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "medverse/core/log.h"
+#include "medverse/imaging/deidentify.h"
+#include "medverse/imaging/dicom_series.h"
 #include "medverse/imaging/isosurface.h"
 #include "medverse/imaging/label_surfaces.h"
 #include "medverse/imaging/labels.h"
@@ -143,35 +145,68 @@ Result<CaseBundle> importCase(const ImportRequest& request, const ImportProgress
   if (request.inputs.empty()) {
     return makeError("no input given");
   }
-  if (request.inputs.size() > 1) {
-    return makeError("several inputs are only meaningful for DICOM files of one series; got " +
-                     std::to_string(request.inputs.size()) + " NIfTI inputs");
-  }
-  const fs::path& input = request.inputs.front();
-  std::error_code ec;
-  if (!fs::exists(input, ec)) {
-    return makeError(input.string() + " does not exist");
-  }
-  if (fs::is_directory(input, ec) || !isNifti(input)) {
-    return makeError(input.string() +
-                     ": only NIfTI files (.nii, .nii.gz) can be imported by this build; "
-                     "DICOM series support is in progress");
-  }
-
   CaseBundle bundle;
   step("reading", 0.0);
-  Result<Volume> volume = readNifti(input);
-  if (!volume) {
-    return volume.error();
+  const fs::path& input = request.inputs.front();
+  std::error_code ec;
+  for (const fs::path& p : request.inputs) {
+    if (!fs::exists(p, ec)) {
+      return makeError(p.string() + " does not exist");
+    }
   }
-  bundle.volume = std::move(*volume);
-  bundle.provenance.sourceFormat = "nifti";
-  bundle.provenance.seriesDescription = input.filename().string();
-  // A NIfTI file carries no DICOM attributes that could identify a patient
-  // except its free-text description fields, which are not imported.
-  bundle.provenance.deidentified = true;
-  bundle.provenance.deidentificationMethod =
-      "NIfTI source: geometry and voxels only; header text fields (descrip, aux_file, intent_name) dropped";
+  if (request.inputs.size() == 1 && isNifti(input) && !fs::is_directory(input, ec)) {
+    Result<Volume> volume = readNifti(input);
+    if (!volume) {
+      return volume.error();
+    }
+    bundle.volume = std::move(*volume);
+    bundle.provenance.sourceFormat = "nifti";
+    bundle.provenance.seriesDescription = input.filename().string();
+    // A NIfTI file carries no DICOM attributes; its free-text header fields
+    // (descrip, aux_file, intent_name) are not imported.
+    bundle.provenance.deidentified = true;
+    bundle.provenance.deidentificationMethod =
+        "NIfTI source: geometry and voxels only; header text fields dropped";
+  } else {
+    // DICOM: one directory (or file) holding the series, or the files of one series.
+    Result<Volume> volume = makeError("no DICOM input");
+    std::string seriesUid;
+    if (request.inputs.size() == 1) {
+      Result<std::vector<SeriesInfo>> series = findDicomSeries(input);
+      if (!series) {
+        return series.error();
+      }
+      volume = readDicomSeries(input, request.seriesUid);
+      for (const SeriesInfo& info : *series) {
+        if (request.seriesUid.empty() || info.uid == request.seriesUid || info.key() == request.seriesUid) {
+          seriesUid = info.uid;
+          break;
+        }
+      }
+    } else {
+      SeriesInfo info;
+      info.files = request.inputs;
+      info.fileCount = request.inputs.size();
+      volume = readDicomSeries(info);
+    }
+    if (!volume) {
+      return volume.error();
+    }
+    bundle.volume = std::move(*volume);
+    bundle.provenance.sourceFormat = "dicom";
+    // Only geometry and voxel values cross into the case; of the DICOM
+    // attributes, just the series UID, replaced as PS3.15 E.1-1 requires
+    // (action U), so the case still identifies its series consistently
+    // without revealing the original UID. Descriptions are removed (X).
+    UidRemapper remapper;
+    if (!seriesUid.empty()) {
+      bundle.provenance.seriesInstanceUid = remapper.remap(seriesUid);
+    }
+    bundle.provenance.deidentified = true;
+    bundle.provenance.deidentificationMethod =
+        "DICOM PS3.15 Basic Application Level Confidentiality Profile: only geometry, "
+        "modality and voxel values imported; UIDs replaced";
+  }
   step("reading", 1.0);
 
   const std::string presetName =

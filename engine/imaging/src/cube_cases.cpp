@@ -60,10 +60,12 @@ bool triangulate(const std::vector<int>& polygon, std::vector<Triangle>& out) {
     }
     const std::size_t mark = out.size();
     out.push_back({polygon[0], polygon[1], polygon[k]});
-    const std::vector<int> left(polygon.begin() + 1, polygon.begin() + static_cast<std::ptrdiff_t>(k) + 1);
+    const std::vector<int> left(polygon.begin() + 1,
+                                polygon.begin() + static_cast<std::ptrdiff_t>(k) + 1);
     std::vector<int> right{polygon[0]};
     right.insert(right.end(), polygon.begin() + static_cast<std::ptrdiff_t>(k), polygon.end());
-    if ((left.size() < 3 || triangulate(left, out)) && (right.size() < 3 || triangulate(right, out))) {
+    if ((left.size() < 3 || triangulate(left, out)) &&
+        (right.size() < 3 || triangulate(right, out))) {
       return true;
     }
     out.resize(mark);

@@ -29,6 +29,7 @@
 #include "medverse/assets/mesh.h"
 #include "medverse/core/jobs.h"
 #include "medverse/core/result.h"
+#include "row_classification.h"
 
 namespace medverse::imaging::detail {
 
@@ -68,6 +69,9 @@ struct RawField {
   T threshold{};
 
   [[nodiscard]] bool inside(T v) const { return v >= threshold; }
+  void insideFlags(const T* s, std::size_t n, std::uint8_t* flags) const {
+    detail::insideFlags<false>(s, n, threshold, flags);
+  }
   [[nodiscard]] double scalar(T v) const { return static_cast<double>(v); }
   [[nodiscard]] const T* row(int j, int k) const { return base + j * strideY + k * strideZ; }
 };
@@ -85,6 +89,9 @@ struct LabelMaskField {
   T label{};
 
   [[nodiscard]] bool inside(T v) const { return v == label; }
+  void insideFlags(const T* s, std::size_t n, std::uint8_t* flags) const {
+    detail::insideFlags<true>(s, n, label, flags);
+  }
   [[nodiscard]] double scalar(T v) const { return v == label ? 1.0 : 0.0; }
   [[nodiscard]] const T* row(int j, int k) const { return base + j * strideY + k * strideZ; }
 };
@@ -198,48 +205,22 @@ class FlyingEdges {
 
   // Pass 1: x-edge cases and trim bounds of every row in slice k.
   void classifySlice(int k) {
+    const auto n = static_cast<std::size_t>(field_.dims.x);
+    // Inside flags of the row, with the virtual border's zeros at both ends.
+    std::vector<std::uint8_t> flags(n + 2, 0);
     for (int j = 0; j < ny_; ++j) {
       RowMeta& m = meta(j, k);
       m.xMin = static_cast<std::uint32_t>(edgesPerRow_);
       if (isPadRow(j, k)) {
         continue;
       }
-      const T* s = field_.row(j - pad_, k - pad_);
-      std::uint8_t* c = boxRowCases(j, k);
-      const int n = field_.dims.x;
-      std::uint8_t* interior = c + pad_;
-      // Written without a loop-carried dependency so that it vectorises.
-      for (int i = 0; i + 1 < n; ++i) {
-        interior[i] =
-            static_cast<std::uint8_t>(static_cast<unsigned>(field_.inside(s[i])) |
-                                      static_cast<unsigned>(field_.inside(s[i + 1])) << 1);
+      field_.insideFlags(field_.row(j - pad_, k - pad_), n, flags.data() + pad_);
+      const RowCrossings row = edgeCases(flags.data(), edgesPerRow_, boxRowCases(j, k));
+      if (row.count > 0) {
+        m.xMin = row.first;
+        m.xMax = row.end;
+        m.xCount = row.count;
       }
-      if (pad_ != 0) {
-        c[0] = static_cast<std::uint8_t>(static_cast<unsigned>(field_.inside(s[0])) << 1);
-        c[n] = static_cast<std::uint8_t>(field_.inside(s[n - 1]) ? 1 : 0);
-      }
-      // A case of 1 or 2 is a crossing.
-      const auto crossed = [](std::uint8_t edgeCase) {
-        return ((edgeCase ^ (edgeCase >> 1)) & 1) != 0;
-      };
-      std::size_t first = 0;
-      while (first < edgesPerRow_ && !crossed(c[first])) {
-        ++first;
-      }
-      if (first == edgesPerRow_) {
-        continue;
-      }
-      std::size_t last = edgesPerRow_ - 1;
-      while (!crossed(c[last])) {
-        --last;
-      }
-      std::uint32_t count = 0;
-      for (std::size_t i = first; i <= last; ++i) {
-        count += crossed(c[i]) ? 1U : 0U;
-      }
-      m.xMin = static_cast<std::uint32_t>(first);
-      m.xMax = static_cast<std::uint32_t>(last + 1);
-      m.xCount = count;
     }
   }
 
@@ -292,11 +273,9 @@ class FlyingEdges {
       std::uint32_t z0 = 0;
       std::uint32_t y1 = 0;  // row (j, k+1), owned here only on the last slice
       std::uint32_t z1 = 0;  // row (j+1, k), owned here only on the last row
-      for (std::size_t i = t.begin; i < t.end; ++i) {
+      for (std::size_t i = nextCrossedCube(c[0], c[1], c[2], c[3], t.begin, t.end); i < t.end;
+           i = nextCrossedCube(c[0], c[1], c[2], c[3], i + 1, t.end)) {
         const unsigned cs = cubeCase(c, i);
-        if (cs == 0 || cs == 255) {
-          continue;
-        }
         const unsigned uses = table.edgeUses[cs];
         triangles += table.triangleCount[cs];
         y0 += (uses >> 4) & 1;
@@ -324,27 +303,25 @@ class FlyingEdges {
     }
   }
 
-  [[nodiscard]] double value(int i, int j, int k) const {
-    return field_.scalar(field_.row(j, k)[i]);
-  }
+  [[nodiscard]] double sample(const T* voxel) const { return field_.scalar(*voxel); }
 
-  // Central differences in voxel index space, one-sided on the box's faces.
-  [[nodiscard]] glm::dvec3 gradient(int i, int j, int k) const {
-    const auto axis = [&](int at, int size, auto sample) {
+  // Central differences in voxel index space at the voxel `p` points to, at
+  // box position (i, j, k); one-sided on the box's faces.
+  [[nodiscard]] glm::dvec3 gradient(const T* p, int i, int j, int k) const {
+    const auto axis = [&](int at, int size, std::ptrdiff_t stride) {
       if (size < 2) {
         return 0.0;
       }
       if (at == 0) {
-        return sample(1) - sample(0);
+        return sample(p + stride) - sample(p);
       }
       if (at == size - 1) {
-        return sample(at) - sample(at - 1);
+        return sample(p) - sample(p - stride);
       }
-      return 0.5 * (sample(at + 1) - sample(at - 1));
+      return 0.5 * (sample(p + stride) - sample(p - stride));
     };
-    return {axis(i, field_.dims.x, [&](int x) { return value(x, j, k); }),
-            axis(j, field_.dims.y, [&](int y) { return value(i, y, k); }),
-            axis(k, field_.dims.z, [&](int z) { return value(i, j, z); })};
+    return {axis(i, field_.dims.x, 1), axis(j, field_.dims.y, field_.strideY),
+            axis(k, field_.dims.z, field_.strideZ)};
   }
 
   [[nodiscard]] bool inBox(glm::ivec3 p) const {
@@ -365,13 +342,17 @@ class FlyingEdges {
     double t = 0.5;  // an edge to the virtual border: cap on the volume's face
     glm::dvec3 normal = axisNormal;
     if (inBox(p0) && inBox(p1)) {
-      const double s0 = value(p0.x, p0.y, p0.z);
-      const double s1 = value(p1.x, p1.y, p1.z);
+      const std::ptrdiff_t stride = axis == 0 ? 1 : (axis == 1 ? field_.strideY : field_.strideZ);
+      const T* v0 = field_.row(p0.y, p0.z) + p0.x;
+      const T* v1 = v0 + stride;
+      const double s0 = sample(v0);
+      const double s1 = sample(v1);
       const double crossing = (field_.iso - s0) / (s1 - s0);
       if (std::isfinite(crossing)) {
         t = std::clamp(crossing, 0.0, 1.0);
       }
-      const glm::dvec3 g = glm::mix(gradient(p0.x, p0.y, p0.z), gradient(p1.x, p1.y, p1.z), t);
+      const glm::dvec3 g =
+          glm::mix(gradient(v0, p0.x, p0.y, p0.z), gradient(v1, p1.x, p1.y, p1.z), t);
       normal = -(placement_.normalMatrix * g);
     }
     double length = glm::length(normal);
@@ -412,11 +393,9 @@ class FlyingEdges {
       std::size_t z1 = m[1]->firstVertex + m[1]->xCount + m[1]->yCount;
       std::uint32_t* out = indices_ + 3 * m[0]->firstTriangle;
 
-      for (std::size_t i = t.begin; i < t.end; ++i) {
+      for (std::size_t i = nextCrossedCube(c[0], c[1], c[2], c[3], t.begin, t.end); i < t.end;
+           i = nextCrossedCube(c[0], c[1], c[2], c[3], i + 1, t.end)) {
         const unsigned cs = cubeCase(c, i);
-        if (cs == 0 || cs == 255) {
-          continue;
-        }
         const unsigned uses = table.edgeUses[cs];
         const auto used = [uses](int e) { return ((uses >> e) & 1U) != 0; };
         const std::array<std::size_t, 12> ids{x0, x1,

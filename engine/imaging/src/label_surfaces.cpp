@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <new>
 #include <optional>
-#include <type_traits>
-#include <limits>
 #include <span>
+#include <type_traits>
 
 #include "flying_edges.h"
 #include "medverse/core/jobs.h"
@@ -94,15 +94,19 @@ std::vector<LabelBox> labelBoxes(const Volume& volume, std::span<const T> voxels
     for (auto k = static_cast<int>(k0); k < static_cast<int>(k1); ++k) {
       for (int j = 0; j < d.y; ++j) {
         const T* row = voxels.data() + volume.index(0, j, k);
-        for (int i = 0; i < d.x; ++i) {
-          const int n = slot(row[i]);
-          if (n < 0) {
-            continue;
+        // Regions and background come in runs along a row: one update per run.
+        for (int i = 0; i < d.x;) {
+          int end = i + 1;
+          while (end < d.x && row[end] == row[i]) {
+            ++end;
           }
-          LabelBox& box = local[static_cast<std::size_t>(n)];
-          box.min = glm::min(box.min, glm::ivec3(i, j, k));
-          box.max = glm::max(box.max, glm::ivec3(i, j, k));
-          ++box.voxels;
+          if (const int n = slot(row[i]); n >= 0) {
+            LabelBox& box = local[static_cast<std::size_t>(n)];
+            box.min = glm::min(box.min, glm::ivec3(i, j, k));
+            box.max = glm::max(box.max, glm::ivec3(end - 1, j, k));
+            box.voxels += static_cast<std::size_t>(end - i);
+          }
+          i = end;
         }
       }
     }
@@ -146,9 +150,8 @@ Result<std::vector<LabelSurface>> extractLabelSurfaces(const Volume& labels,
   if (Status valid = labels.validate(); !valid.ok()) {
     return makeError("label surfaces: " + valid.error().message);
   }
-  JobSystem* pool = options.parallel
-                        ? (options.jobs != nullptr ? options.jobs : &defaultJobSystem())
-                        : nullptr;
+  JobSystem* pool =
+      options.parallel ? (options.jobs != nullptr ? options.jobs : &defaultJobSystem()) : nullptr;
   const detail::Runner parallelRunner{pool};
   const std::vector<int> present = labelsPresent(labels);
 
@@ -183,7 +186,8 @@ Result<std::vector<LabelSurface>> extractLabelSurfaces(const Volume& labels,
         [&](const auto& storage) {
           using T = typename std::decay_t<decltype(storage)>::value_type;
           const std::span<const T> voxels(storage.data(), storage.size());
-          const std::vector<LabelBox> boxes = labelBoxes<T>(labels, voxels, present, parallelRunner);
+          const std::vector<LabelBox> boxes =
+              labelBoxes<T>(labels, voxels, present, parallelRunner);
           // Largest regions first, so that the last jobs to start are short ones.
           std::vector<std::size_t> order(present.size());
           for (std::size_t n = 0; n < order.size(); ++n) {
@@ -218,8 +222,9 @@ Result<std::vector<LabelSurface>> extractLabelSurfaces(const Volume& labels,
         },
         labels.voxels);
   } catch (const std::bad_alloc&) {
-    return makeError(fmt::format("label surfaces: out of memory for {} regions of a {}x{}x{} volume",
-                                 present.size(), labels.dims.x, labels.dims.y, labels.dims.z));
+    return makeError(
+        fmt::format("label surfaces: out of memory for {} regions of a {}x{}x{} volume",
+                    present.size(), labels.dims.x, labels.dims.y, labels.dims.z));
   }
   for (std::size_t n = 0; n < errors.size(); ++n) {
     if (errors[n]) {

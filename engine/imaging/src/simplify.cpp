@@ -165,8 +165,7 @@ std::optional<assets::MeshData> simplifyStage(const assets::MeshData& input, std
       r.protectedTriangles += protectedCount;
       return compact(input, std::move(indices));
     }
-    if (keepsClosure(before, after) &&
-        (!best || after.nonManifold < best->census.nonManifold)) {
+    if (keepsClosure(before, after) && (!best || after.nonManifold < best->census.nonManifold)) {
       best = Candidate{std::move(indices), after, error, protectedCount};
     }
 
@@ -190,9 +189,9 @@ std::optional<assets::MeshData> simplifyStage(const assets::MeshData& input, std
         const std::uint32_t v = indices[t + c];
         if (reach[v] >= 0.0f) {
           const glm::vec3 p = input.vertices[v].position;
-          reach[v] = std::max({reach[v],
-                               glm::distance(p, input.vertices[indices[t + (c + 1) % 3]].position),
-                               glm::distance(p, input.vertices[indices[t + (c + 2) % 3]].position)});
+          reach[v] = std::max(
+              {reach[v], glm::distance(p, input.vertices[indices[t + (c + 1) % 3]].position),
+               glm::distance(p, input.vertices[indices[t + (c + 2) % 3]].position)});
         }
       }
     }
@@ -297,9 +296,9 @@ void optimizeForRendering(assets::MeshData& mesh) {
   meshopt_optimizeVertexCache(reordered.data(), mesh.indices.data(), mesh.indices.size(),
                               mesh.vertices.size());
   std::vector<assets::Vertex> vertices(mesh.vertices.size());
-  const std::size_t used =
-      meshopt_optimizeVertexFetch(vertices.data(), reordered.data(), reordered.size(),
-                                  mesh.vertices.data(), mesh.vertices.size(), sizeof(assets::Vertex));
+  const std::size_t used = meshopt_optimizeVertexFetch(
+      vertices.data(), reordered.data(), reordered.size(), mesh.vertices.data(),
+      mesh.vertices.size(), sizeof(assets::Vertex));
   vertices.resize(used);
   mesh.vertices = std::move(vertices);
   mesh.indices = std::move(reordered);

@@ -173,7 +173,8 @@ std::size_t removeFins(std::vector<std::uint32_t>& indices) {
     // With the smallest index rotated to the front (a rotation keeps the
     // winding), the winding is whether the middle index comes next.
     std::rotate(v.begin(), std::min_element(v.begin(), v.end()), v.end());
-    keys[t] = {{v[0], std::min(v[1], v[2]), std::max(v[1], v[2])}, v[1] < v[2],
+    keys[t] = {{v[0], std::min(v[1], v[2]), std::max(v[1], v[2])},
+               v[1] < v[2],
                static_cast<std::uint32_t>(t)};
   }
   std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
@@ -224,8 +225,7 @@ std::size_t removePinchedPieces(std::vector<std::uint32_t>& indices,
                       static_cast<std::uint32_t>(t), a < b});
     }
   }
-  std::sort(uses.begin(), uses.end(),
-            [](const Use& x, const Use& y) { return x.edge < y.edge; });
+  std::sort(uses.begin(), uses.end(), [](const Use& x, const Use& y) { return x.edge < y.edge; });
 
   // Pieces: triangles joined across edges with exactly two uses.
   DisjointSets pieces(count);
@@ -249,8 +249,8 @@ std::size_t removePinchedPieces(std::vector<std::uint32_t>& indices,
   for (std::size_t t = 0; t < count; ++t) {
     ++size[pieces.find(static_cast<std::uint32_t>(t))];
   }
-  const auto largest = static_cast<std::uint32_t>(
-      std::max_element(size.begin(), size.end()) - size.begin());
+  const auto largest =
+      static_cast<std::uint32_t>(std::max_element(size.begin(), size.end()) - size.begin());
 
   // A piece is closed on its own if, at every non-manifold edge, its uses
   // run as often one way as the other.

@@ -23,8 +23,7 @@ std::size_t removeFins(std::vector<std::uint32_t>& indices);
 // piece and has at most `maxPieceTriangles` triangles: a bubble (typically a
 // small blob of the isosurface) that a collapse glued onto another sheet
 // along an edge. Returns the number of pieces dropped.
-std::size_t removePinchedPieces(std::vector<std::uint32_t>& indices,
-                                std::size_t maxPieceTriangles);
+std::size_t removePinchedPieces(std::vector<std::uint32_t>& indices, std::size_t maxPieceTriangles);
 
 // Separates two sheets pinched together along an edge (a, b) by flipping
 // that edge within one sheet: triangles (a, b, c1) and (b, a, c2) become

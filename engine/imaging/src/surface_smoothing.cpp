@@ -41,7 +41,8 @@ Adjacency buildAdjacency(const assets::MeshData& mesh) {
   // Sort and deduplicate each list in place, then close the gaps.
   std::size_t write = 0;
   for (std::size_t v = 0; v < n; ++v) {
-    const auto first = adjacency.neighbours.begin() + static_cast<std::ptrdiff_t>(adjacency.start[v]);
+    const auto first =
+        adjacency.neighbours.begin() + static_cast<std::ptrdiff_t>(adjacency.start[v]);
     const auto last =
         adjacency.neighbours.begin() + static_cast<std::ptrdiff_t>(adjacency.start[v + 1]);
     std::sort(first, last);
