@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,15 +37,15 @@ struct Timing {
 };
 
 Timing timeRuns(int runs, const std::function<void()>& body) {
-  std::vector<double> ms;
-  for (int r = 0; r < runs; ++r) {
+  std::vector<double> ms(static_cast<std::size_t>(std::max(runs, 1)));
+  for (double& m : ms) {
     const auto start = std::chrono::steady_clock::now();
     body();
     const auto stop = std::chrono::steady_clock::now();
-    ms.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
+    m = std::chrono::duration<double, std::milli>(stop - start).count();
   }
   std::sort(ms.begin(), ms.end());
-  return {ms.front(), ms[ms.size() / 2]};
+  return {ms[0], ms[ms.size() / 2]};
 }
 
 struct Options {
@@ -55,7 +56,7 @@ struct Options {
   bool machine = false;
 };
 
-Options parse(int argc, char** argv) {
+std::optional<Options> parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -74,7 +75,7 @@ Options parse(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: bench_isosurface [--file F] [--iso V] [--runs N] [--labels F] "
                    "[--machine]\n");
-      std::exit(2);
+      return std::nullopt;
     }
   }
   return o;
@@ -129,7 +130,11 @@ void benchLabels(const Options& o, std::size_t hardware) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options o = parse(argc, argv);
+  const std::optional<Options> parsed = parse(argc, argv);
+  if (!parsed) {
+    return 2;
+  }
+  const Options& o = *parsed;
   const auto loadStart = std::chrono::steady_clock::now();
   auto volume = readNifti(o.file);
   const double loadMs =
@@ -215,9 +220,11 @@ int main(int argc, char** argv) {
           assets::signedVolume(simplified) / assets::signedVolume(*mesh) * 100.0 - 100.0;
       std::printf(
           "  simplify to %-7zu          %8.1f ms  -> %zu triangles, closed: %s, volume "
-          "%+.2f%%, attempts %d\n",
+          "%+.2f%%; %d steps, %d meshopt runs, %zu fin triangles, %zu bubbles, %zu flips, %zu "
+          "protected\n",
           budget, t.bestMs, report.trianglesAfter, report.after.closed() ? "yes" : "no", change,
-          report.attempts);
+          report.stages, report.attempts, report.finsRemoved, report.piecesRemoved,
+          report.edgesFlipped, report.protectedTriangles);
     }
     t = timeRuns(1, [&] { optimizeForRendering(*mesh); });
     std::printf("  optimizeForRendering        %8.1f ms\n", t.bestMs);

@@ -121,7 +121,7 @@ CubeCases build() {
     // the other, so `next` is a permutation of the crossings. Its cycles are
     // the contour polygons.
     auto& triangles = table.triangles[static_cast<std::size_t>(cubeCase)];
-    int count = 0;
+    std::size_t count = 0;
     std::uint16_t traced = 0;
     for (int start = 0; start < 12; ++start) {
       if (((uses >> start) & 1U) == 0 || ((traced >> start) & 1U) != 0) {
@@ -146,7 +146,7 @@ CubeCases build() {
           throw std::logic_error("cube_cases: more triangles than kMaxCubeTriangles");
         }
         for (std::size_t v = 0; v < 3; ++v) {
-          triangles[static_cast<std::size_t>(3 * count) + v] = static_cast<std::uint8_t>(t[v]);
+          triangles[3 * count + v] = static_cast<std::uint8_t>(t[v]);
         }
         ++count;
       }

@@ -17,13 +17,14 @@
 //   edges 8-11 run along z from corners 0, 1, 2, 3.
 //   case bit c is set when corner c is inside (value >= iso).
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace medverse::imaging::detail {
 
 // The generated table needs at most this many triangles for one cube
 // (checked when it is built).
-inline constexpr int kMaxCubeTriangles = 5;
+inline constexpr std::size_t kMaxCubeTriangles = 5;
 
 struct CubeCases {
   std::array<std::uint8_t, 256> triangleCount{};

@@ -15,6 +15,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +23,6 @@
 #include <glm/glm.hpp>
 #include <limits>
 #include <memory>
-#include <new>
 #include <vector>
 
 #include "cube_cases.h"
@@ -115,9 +115,13 @@ class FlyingEdges {
     }
     const std::size_t realRows =
         static_cast<std::size_t>(field_.dims.y) * static_cast<std::size_t>(field_.dims.z);
-    cases_.reset(new std::uint8_t[realRows * edgesPerRow_]);  // every entry written in pass 1
+    // Uninitialised: pass 1 writes every case byte and every row's metadata
+    // (in parallel, which also spreads the page faults of first touch).
+    cases_ = std::make_unique_for_overwrite<std::uint8_t[]>(realRows * edgesPerRow_);
     zeroRow_.assign(edgesPerRow_, 0);
-    rows_.assign(static_cast<std::size_t>(ny_) * static_cast<std::size_t>(nz_), RowMeta{});
+    rowCount_ = static_cast<std::size_t>(ny_) * static_cast<std::size_t>(nz_);
+    rows_ = std::make_unique_for_overwrite<RowMeta[]>(rowCount_);
+    sliceBounds_.assign(static_cast<std::size_t>(nz_), Bounds{});
 
     // Chunks of whole z-slices, around 64k grid points each.
     const std::size_t slice = static_cast<std::size_t>(nx_) * static_cast<std::size_t>(ny_);
@@ -138,7 +142,8 @@ class FlyingEdges {
     // Pass 3: output offsets, rows in memory order.
     std::size_t vertexCount = 0;
     std::size_t triangleCount = 0;
-    for (RowMeta& row : rows_) {
+    for (std::size_t r = 0; r < rowCount_; ++r) {
+      RowMeta& row = rows_[r];
       row.firstVertex = vertexCount;
       row.firstTriangle = triangleCount;
       vertexCount += std::size_t{row.xCount} + row.yCount + row.zCount;
@@ -153,8 +158,17 @@ class FlyingEdges {
     if (triangleCount == 0) {
       return mesh;
     }
-    mesh.vertices.resize(vertexCount);
-    mesh.indices.resize(3 * triangleCount);
+    // Zero-filling the output (value-initialisation, 50 MB for a brain) is
+    // the one serial step left: let two threads do one vector each.
+    if (runner.jobs != nullptr) {
+      const JobHandle indices =
+          runner.jobs->submit([&mesh, triangleCount] { mesh.indices.resize(3 * triangleCount); });
+      mesh.vertices.resize(vertexCount);
+      indices.wait();
+    } else {
+      mesh.vertices.resize(vertexCount);
+      mesh.indices.resize(3 * triangleCount);
+    }
     vertices_ = mesh.vertices.data();
     indices_ = mesh.indices.data();
 
@@ -164,21 +178,42 @@ class FlyingEdges {
                        generateSlice(k);
                      }
                    });
+    Bounds all;
+    for (const Bounds& b : sliceBounds_) {
+      all.merge(b);
+    }
+    mesh.boundsMin = all.min;
+    mesh.boundsMax = all.max;
     return mesh;
   }
 
  private:
   using T = typename Field::Value;
 
+  // Trivial on purpose (allocated uninitialised); pass 1 sets every field.
   struct RowMeta {
-    std::uint32_t xMin = 0;  // first crossed x-edge (edgesPerRow_ if none)
-    std::uint32_t xMax = 0;  // one past the last crossed x-edge (0 if none)
-    std::uint32_t xCount = 0;
-    std::uint32_t yCount = 0;
-    std::uint32_t zCount = 0;
-    std::uint32_t triangleCount = 0;  // of the cell row starting at this row
-    std::size_t firstVertex = 0;
-    std::size_t firstTriangle = 0;
+    std::uint32_t xMin;  // first crossed x-edge (edgesPerRow_ if none)
+    std::uint32_t xMax;  // one past the last crossed x-edge (0 if none)
+    std::uint32_t xCount;
+    std::uint32_t yCount;
+    std::uint32_t zCount;
+    std::uint32_t triangleCount;  // of the cell row starting at this row
+    std::size_t firstVertex;
+    std::size_t firstTriangle;
+  };
+
+  struct Bounds {
+    glm::vec3 min{std::numeric_limits<float>::max()};
+    glm::vec3 max{std::numeric_limits<float>::lowest()};
+
+    void add(const glm::vec3& p) {
+      min = glm::min(min, p);
+      max = glm::max(max, p);
+    }
+    void merge(const Bounds& other) {
+      min = glm::min(min, other.min);
+      max = glm::max(max, other.max);
+    }
   };
 
   // The x-extent of a cell row that can hold surface: [begin, end) in cells.
@@ -210,7 +245,7 @@ class FlyingEdges {
     std::vector<std::uint8_t> flags(n + 2, 0);
     for (int j = 0; j < ny_; ++j) {
       RowMeta& m = meta(j, k);
-      m.xMin = static_cast<std::uint32_t>(edgesPerRow_);
+      m = RowMeta{static_cast<std::uint32_t>(edgesPerRow_), 0, 0, 0, 0, 0, 0, 0};
       if (isPadRow(j, k)) {
         continue;
       }
@@ -330,7 +365,7 @@ class FlyingEdges {
   }
 
   // The vertex on the grid edge from grid point (i, j, k) along `axis`.
-  void writeEdgeVertex(std::size_t id, int axis, int i, int j, int k) const {
+  void writeEdgeVertex(std::size_t id, int axis, int i, int j, int k, Bounds& bounds) const {
     const glm::ivec3 p0 = glm::ivec3(i, j, k) - pad_;
     glm::ivec3 p1 = p0;
     p1[axis] += 1;
@@ -365,11 +400,13 @@ class FlyingEdges {
     assets::Vertex& v = vertices_[id];
     v.position = glm::vec3(placement_.origin + placement_.linear * position);
     v.normal = glm::vec3(normal / length);
+    bounds.add(v.position);
   }
 
   // Pass 4: vertices and triangles of the cell rows of slice k.
   void generateSlice(int k) {
     const CubeCases& table = cubeCases();
+    Bounds& bounds = sliceBounds_[static_cast<std::size_t>(k)];
     const bool lastK = k == nz_ - 2;
     const std::size_t lastCell = edgesPerRow_ - 1;
     for (int j = 0; j + 1 < ny_; ++j) {
@@ -398,64 +435,65 @@ class FlyingEdges {
         const unsigned cs = cubeCase(c, i);
         const unsigned uses = table.edgeUses[cs];
         const auto used = [uses](int e) { return ((uses >> e) & 1U) != 0; };
-        const std::array<std::size_t, 12> ids{x0, x1,
-                                              x2, x3,  // x-edges
-                                              y0, y0 + ((uses >> 4) & 1),
-                                              y1, y1 + ((uses >> 6) & 1),  // y-edges
-                                              z0, z0 + ((uses >> 8) & 1),
-                                              z1, z1 + ((uses >> 10) & 1)};  // z-edges
+        // Vertex ids of the cube's 12 edges, numbered as in cube_cases.h.
+        // clang-format off
+        const std::array<std::size_t, 12> ids{
+            x0, x1, x2, x3,                                            // x-edges
+            y0, y0 + ((uses >> 4) & 1), y1, y1 + ((uses >> 6) & 1),    // y-edges
+            z0, z0 + ((uses >> 8) & 1), z1, z1 + ((uses >> 10) & 1)};  // z-edges
+        // clang-format on
         const auto x = static_cast<int>(i);
 
         // Each cell writes the vertices of the edges at its low corner; the
         // last cell of a row, row of a slice and slice also write their far
         // edges, which no other cell owns.
         if (used(0)) {
-          writeEdgeVertex(ids[0], 0, x, j, k);
+          writeEdgeVertex(ids[0], 0, x, j, k, bounds);
         }
         if (used(4)) {
-          writeEdgeVertex(ids[4], 1, x, j, k);
+          writeEdgeVertex(ids[4], 1, x, j, k, bounds);
         }
         if (used(8)) {
-          writeEdgeVertex(ids[8], 2, x, j, k);
+          writeEdgeVertex(ids[8], 2, x, j, k, bounds);
         }
         if (i == lastCell) {
           if (used(5)) {
-            writeEdgeVertex(ids[5], 1, x + 1, j, k);
+            writeEdgeVertex(ids[5], 1, x + 1, j, k, bounds);
           }
           if (used(9)) {
-            writeEdgeVertex(ids[9], 2, x + 1, j, k);
+            writeEdgeVertex(ids[9], 2, x + 1, j, k, bounds);
           }
         }
         if (lastJ) {
           if (used(1)) {
-            writeEdgeVertex(ids[1], 0, x, j + 1, k);
+            writeEdgeVertex(ids[1], 0, x, j + 1, k, bounds);
           }
           if (used(10)) {
-            writeEdgeVertex(ids[10], 2, x, j + 1, k);
+            writeEdgeVertex(ids[10], 2, x, j + 1, k, bounds);
           }
           if (i == lastCell && used(11)) {
-            writeEdgeVertex(ids[11], 2, x + 1, j + 1, k);
+            writeEdgeVertex(ids[11], 2, x + 1, j + 1, k, bounds);
           }
         }
         if (lastK) {
           if (used(2)) {
-            writeEdgeVertex(ids[2], 0, x, j, k + 1);
+            writeEdgeVertex(ids[2], 0, x, j, k + 1, bounds);
           }
           if (used(6)) {
-            writeEdgeVertex(ids[6], 1, x, j, k + 1);
+            writeEdgeVertex(ids[6], 1, x, j, k + 1, bounds);
           }
           if (i == lastCell && used(7)) {
-            writeEdgeVertex(ids[7], 1, x + 1, j, k + 1);
+            writeEdgeVertex(ids[7], 1, x + 1, j, k + 1, bounds);
           }
         }
         if (lastJ && lastK && used(3)) {
-          writeEdgeVertex(ids[3], 0, x, j + 1, k + 1);
+          writeEdgeVertex(ids[3], 0, x, j + 1, k + 1, bounds);
         }
 
         const auto& triangles = table.triangles[cs];
         const int count = table.triangleCount[cs];
         for (int n = 0; n < count; ++n) {
-          const auto at = static_cast<std::size_t>(3 * n);
+          const auto at = 3 * static_cast<std::size_t>(n);
           out[0] = static_cast<std::uint32_t>(ids[triangles[at]]);
           out[1] = static_cast<std::uint32_t>(ids[triangles[at + (placement_.mirrored ? 2 : 1)]]);
           out[2] = static_cast<std::uint32_t>(ids[triangles[at + (placement_.mirrored ? 1 : 2)]]);
@@ -483,7 +521,9 @@ class FlyingEdges {
   std::size_t edgesPerRow_ = 0;
   std::unique_ptr<std::uint8_t[]> cases_;  // x-edge cases of the box's rows
   std::vector<std::uint8_t> zeroRow_;      // the cases of every padding row
-  std::vector<RowMeta> rows_;              // every grid row, j fastest
+  std::unique_ptr<RowMeta[]> rows_;        // every grid row, j fastest
+  std::size_t rowCount_ = 0;
+  std::vector<Bounds> sliceBounds_;  // of the vertices each slice wrote
   assets::Vertex* vertices_ = nullptr;
   std::uint32_t* indices_ = nullptr;
 };

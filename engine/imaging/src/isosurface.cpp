@@ -88,7 +88,6 @@ Result<assets::MeshData> extractIsosurface(const Volume& volume, double isoValue
       volume.voxels);
   if (mesh.ok()) {
     mesh->name = options.name.empty() ? fmt::format("isosurface {}", isoValue) : options.name;
-    assets::computeBounds(*mesh);
   }
   return mesh;
 }

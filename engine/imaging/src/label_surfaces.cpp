@@ -214,8 +214,6 @@ Result<std::vector<LabelSurface>> extractLabelSurfaces(const Volume& labels,
                 smoothing.iterations = options.smoothingIterations;
                 smoothing.jobs = perLabel.jobs;
                 smoothTaubin(s.mesh, smoothing);
-              } else {
-                assets::computeBounds(s.mesh);
               }
             }
           });

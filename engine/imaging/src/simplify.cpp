@@ -80,7 +80,7 @@ class Protection {
           const std::uint32_t t = incident_[a];
           triangles_[t] = 1;
           for (std::size_t c = 0; c < 3; ++c) {
-            const std::uint32_t w = mesh_.indices[3 * t + c];
+            const std::uint32_t w = mesh_.indices[3 * std::size_t{t} + c];
             if (seen_[w] != stamp && glm::distance(mesh_.vertices[w].position, centre) <= radius) {
               seen_[w] = stamp;
               queue.push_back(w);
@@ -165,9 +165,6 @@ std::optional<assets::MeshData> simplifyStage(const assets::MeshData& input, std
       r.protectedTriangles += protectedCount;
       return compact(input, std::move(indices));
     }
-    if (keepsClosure(before, after) && (!best || after.nonManifold < best->census.nonManifold)) {
-      best = Candidate{std::move(indices), after, error, protectedCount};
-    }
 
     // Protect, around each vertex of a problem edge, the input that collapsed
     // into it: a disk as wide as the vertex's longest edge in the result.
@@ -206,6 +203,9 @@ std::optional<assets::MeshData> simplifyStage(const assets::MeshData& input, std
         "misoriented edges; protecting the input around {} vertices",
         input.name, triangles, target, attempt, after.boundary, after.nonManifold,
         after.misoriented, seeds.size());
+    if (keepsClosure(before, after) && (!best || after.nonManifold < best->census.nonManifold)) {
+      best = Candidate{std::move(indices), after, error, protectedCount};
+    }
     if (!protection) {
       protection.emplace(input);
     }

@@ -149,8 +149,8 @@ std::size_t unpinchEdges(std::vector<std::uint32_t>& indices,
       }
       const std::array<std::uint32_t, 3> t1{a, bestC2, bestC1};
       const std::array<std::uint32_t, 3> t2{bestC2, b, bestC1};
-      std::copy(t1.begin(), t1.end(), indices.begin() + static_cast<std::ptrdiff_t>(3 * bestF));
-      std::copy(t2.begin(), t2.end(), indices.begin() + static_cast<std::ptrdiff_t>(3 * bestG));
+      std::copy(t1.begin(), t1.end(), indices.begin() + 3 * static_cast<std::ptrdiff_t>(bestF));
+      std::copy(t2.begin(), t2.end(), indices.begin() + 3 * static_cast<std::ptrdiff_t>(bestG));
       changed[bestF] = 1;
       changed[bestG] = 1;
       edges.insert(edgeKey(bestC1, bestC2));
