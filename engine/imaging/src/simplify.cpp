@@ -248,7 +248,7 @@ assets::MeshData simplify(const assets::MeshData& mesh, std::size_t maxTriangles
   // step would have to protect a wide disk of the original (every result
   // edge spans many input triangles).
   assets::MeshData current = mesh;
-  std::size_t reduction = kStageReduction * 2;  // in halves: 4x, then 2x, then 1.33x
+  std::size_t reduction = kStageReduction * 2;  // in halves: 4x, then 2.5x, then 1.5x
   while (assets::triangleCount(current) > maxTriangles) {
     const std::size_t now = assets::triangleCount(current);
     const std::size_t target = std::max(maxTriangles, now * 2 / reduction);

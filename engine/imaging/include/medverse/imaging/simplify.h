@@ -22,12 +22,13 @@
 //    border lock pins the protected patch's rim) and put back unchanged,
 //    with the patch growing on each attempt;
 //  - a result with a new boundary or misoriented edge is never returned. If
-//    every attempt of a step leaves one, the step is retried smaller (4x, 2x,
-//    1.33x reduction), then simplification stops at the last closed result
-//    (topologyKept = false). If only pinches remain after maxAttempts, the
-//    attempt with the fewest is used: it is closed and encloses the same
-//    volume, and report.after.nonManifold says how many edges are pinched
-//    (measured on a 2.3M-triangle brain: 0 to a few, see docs/PERFORMANCE.md).
+//    every attempt of a step leaves one, the step is retried smaller (4x,
+//    then 2.5x, then 1.5x reduction), then simplification stops at the last
+//    closed result (topologyKept = false). If only pinches remain after
+//    maxAttempts, the attempt with the fewest is used: it is closed and
+//    encloses the same volume, and report.after.nonManifold says how many
+//    edges are pinched (none in any case measured so far: with the flips, the
+//    brains of docs/PERFORMANCE.md and the tests come out edge-manifold).
 // Large reductions run in steps of at most 4x, so that a protected patch is a
 // few triangles of the step's input rather than a wide disk of the original.
 // Normals are kept from the input: meshoptimizer collapses vertices onto
