@@ -13,12 +13,16 @@
 #include <gdcmTrace.h>
 #include <gdcmTransferSyntax.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
+#include <memory>
 #include <mutex>
+#include <span>
 #include <string_view>
 #include <type_traits>
 
@@ -319,12 +323,30 @@ std::uint64_t nativePixelDataShortfall(const std::filesystem::path& file, std::u
   if (declared == 0 || declared == 0xffffffffu) {
     return 0;
   }
-  std::ifstream in(file, std::ios::binary);
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)),
-                                   std::istreambuf_iterator<char>());
   const unsigned char tagLE[4] = {0xe0, 0x7f, 0x10, 0x00};
   const unsigned char tagBE[4] = {0x7f, 0xe0, 0x00, 0x10};
   const unsigned char* tag = bigEndian ? tagBE : tagLE;
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  const auto fileSize = static_cast<std::uint64_t>(std::max<std::streamoff>(in.tellg(), 0));
+  // Fast path: in the usual layout Pixel Data is the last element, so its
+  // header sits exactly `declared` + 12 (explicit VR) or + 8 (implicit VR)
+  // bytes before the end; finding it there proves the value is complete.
+  for (const std::uint64_t headerBytes : {std::uint64_t{12}, std::uint64_t{8}}) {
+    if (fileSize < declared + headerBytes) {
+      continue;
+    }
+    unsigned char at[4]{};
+    in.seekg(static_cast<std::streamoff>(fileSize - declared - headerBytes));
+    if (in.read(reinterpret_cast<char*>(at), 4) && std::memcmp(at, tag, 4) == 0) {
+      return 0;
+    }
+    in.clear();
+  }
+  // Otherwise (trailing elements, or a short file) search for the header.
+  in.seekg(0);
+  std::vector<unsigned char> bytes(static_cast<std::size_t>(fileSize));
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
   auto read32 = [&](std::size_t p) {
     return bigEndian ? (std::uint64_t{bytes[p]} << 24 | std::uint64_t{bytes[p + 1]} << 16 |
                         std::uint64_t{bytes[p + 2]} << 8 | bytes[p + 3])
@@ -352,7 +374,8 @@ std::uint64_t nativePixelDataShortfall(const std::filesystem::path& file, std::u
 
 template <typename T>
 void convert(const char* raw, std::size_t count, unsigned bitsStored, bool isSigned, bool invert,
-             std::size_t frameVoxels, const std::vector<FrameInfo>& frames, float* out) {
+             std::size_t frameVoxels, const std::vector<FrameInfo>& frames,
+             std::span<float* const> frameOut, DecodedPixels& stats) {
   const unsigned bitsAllocated = sizeof(T) * 8;
   if (bitsStored == 0 || bitsStored > bitsAllocated) {
     bitsStored = bitsAllocated;
@@ -365,35 +388,52 @@ void convert(const char* raw, std::size_t count, unsigned bitsStored, bool isSig
     high =
         isSigned ? (std::int64_t{1} << (bitsStored - 1)) - 1 : (std::int64_t{1} << bitsStored) - 1;
   }
-  for (std::size_t n = 0; n < count; ++n) {
-    T v;
-    std::memcpy(&v, raw + n * sizeof(T), sizeof(T));
-    double d = 0.0;
-    if constexpr (std::is_integral_v<T>) {
-      auto x =
-          static_cast<std::int64_t>(v);  // NOLINT(bugprone-signed-char-misuse): int8 is signed data
-      if (mask) {
-        x &= (std::int64_t{1} << bitsStored) - 1;
-        if (isSigned && (x & (std::int64_t{1} << (bitsStored - 1))) != 0) {
-          x -= std::int64_t{1} << bitsStored;
+  float lo = std::numeric_limits<float>::infinity();
+  float hi = -lo;
+  bool integral = true;
+  for (std::size_t frame = 0; frame * frameVoxels < count; ++frame) {
+    const FrameInfo& f = frames[frame];
+    const char* in = raw + frame * frameVoxels * sizeof(T);
+    float* out = frameOut[frame];
+    for (std::size_t n = 0; n < frameVoxels; ++n) {
+      T v;
+      std::memcpy(&v, in + n * sizeof(T), sizeof(T));
+      double d = 0.0;
+      if constexpr (std::is_integral_v<T>) {
+        // NOLINTNEXTLINE(bugprone-signed-char-misuse): int8 is signed data
+        auto x = static_cast<std::int64_t>(v);
+        if (mask) {
+          x &= (std::int64_t{1} << bitsStored) - 1;
+          if (isSigned && (x & (std::int64_t{1} << (bitsStored - 1))) != 0) {
+            x -= std::int64_t{1} << bitsStored;
+          }
         }
+        if (invert) {
+          x = low + high - x;
+        }
+        d = static_cast<double>(x);
+      } else {
+        d = static_cast<double>(v);
       }
-      if (invert) {
-        x = low + high - x;
-      }
-      d = static_cast<double>(x);
-    } else {
-      d = static_cast<double>(v);
+      const auto value = static_cast<float>(d * f.slope + f.intercept);
+      out[n] = value;
+      lo = std::min(lo, value);
+      hi = std::max(hi, value);
+      // Integral without a libm call: beyond 1e9 a volume cannot be stored
+      // as integers anyway, and NaN fails the comparison.
+      integral = integral && std::fabs(value) < 1e9F &&
+                 static_cast<float>(static_cast<std::int32_t>(value)) == value;
     }
-    const FrameInfo& f = frames[n / frameVoxels];
-    out[n] = static_cast<float>(d * f.slope + f.intercept);
   }
+  stats.lo = lo;
+  stats.hi = hi;
+  stats.integral = integral;
 }
 
 }  // namespace
 
 Result<DecodedPixels> decodePixels(const FileHeader& header, const std::vector<FrameInfo>& frames,
-                                   bool invertMonochrome1) {
+                                   bool invertMonochrome1, std::span<float* const> frameOut) {
   silenceGdcm();
   const std::string name = header.file.string();
   if (!header.undecodable.empty()) {
@@ -466,7 +506,9 @@ Result<DecodedPixels> decodePixels(const FileHeader& header, const std::vector<F
   // halves swapped; finish the job.
   const bool swapHalves =
       syntax == gdcm::TransferSyntax::ExplicitVRBigEndian && pf.GetBitsAllocated() == 32;
-  std::vector<char> buffer(length);
+  // GetBuffer writes every byte: no zero-fill.
+  const std::unique_ptr<char[]> bufferStorage(new char[length]);
+  const std::span<char> buffer(bufferStorage.get(), length);
   bool decoded = false;
   try {
     decoded = image.GetBuffer(buffer.data());
@@ -488,8 +530,11 @@ Result<DecodedPixels> decodePixels(const FileHeader& header, const std::vector<F
   const bool invert = invertMonochrome1 && header.photometric == "MONOCHROME1";
   const unsigned bitsStored = pf.GetBitsStored();
   const bool isSigned = pf.GetPixelRepresentation() == 1;
+  if (frameOut.size() != frameCount) {
+    return makeError(name + ": " + std::to_string(frameOut.size()) + " frame destinations for " +
+                     std::to_string(frameCount) + " frames");
+  }
   DecodedPixels out;
-  out.values.resize(count);
   bool unscaled = true;
   for (const FrameInfo& f : frames) {
     unscaled = unscaled && f.slope == 1.0 && f.intercept == 0.0;
@@ -497,38 +542,37 @@ Result<DecodedPixels> decodePixels(const FileHeader& header, const std::vector<F
   switch (scalar) {
     case gdcm::PixelFormat::UINT8:
       convert<std::uint8_t>(buffer.data(), count, bitsStored, false, invert, frameVoxels, frames,
-                            out.values.data());
+                            frameOut, out);
       out.rawUnscaledUInt8 = unscaled;
       break;
     case gdcm::PixelFormat::INT8:
       convert<std::int8_t>(buffer.data(), count, bitsStored, true, invert, frameVoxels, frames,
-                           out.values.data());
+                           frameOut, out);
       break;
     case gdcm::PixelFormat::UINT12:
     case gdcm::PixelFormat::UINT16:
       convert<std::uint16_t>(buffer.data(), count, bitsStored, false, invert, frameVoxels, frames,
-                             out.values.data());
+                             frameOut, out);
       out.rawUnscaledUInt16 = unscaled;
       break;
     case gdcm::PixelFormat::INT12:
     case gdcm::PixelFormat::INT16:
       convert<std::int16_t>(buffer.data(), count, bitsStored, isSigned, invert, frameVoxels, frames,
-                            out.values.data());
+                            frameOut, out);
       break;
     case gdcm::PixelFormat::UINT32:
       convert<std::uint32_t>(buffer.data(), count, bitsStored, false, invert, frameVoxels, frames,
-                             out.values.data());
+                             frameOut, out);
       break;
     case gdcm::PixelFormat::INT32:
       convert<std::int32_t>(buffer.data(), count, bitsStored, true, invert, frameVoxels, frames,
-                            out.values.data());
+                            frameOut, out);
       break;
     case gdcm::PixelFormat::FLOAT32:
-      convert<float>(buffer.data(), count, 32, true, false, frameVoxels, frames, out.values.data());
+      convert<float>(buffer.data(), count, 32, true, false, frameVoxels, frames, frameOut, out);
       break;
     case gdcm::PixelFormat::FLOAT64:
-      convert<double>(buffer.data(), count, 64, true, false, frameVoxels, frames,
-                      out.values.data());
+      convert<double>(buffer.data(), count, 64, true, false, frameVoxels, frames, frameOut, out);
       break;
     default:
       return makeError(name + ": unsupported pixel format " +

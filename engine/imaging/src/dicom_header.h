@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <glm/glm.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,15 +64,20 @@ struct HeaderResult {
 // Frames of one file after decoding: values in modality units (rescaled,
 // MONOCHROME1 inverted), frame after frame, columns fastest.
 struct DecodedPixels {
-  std::vector<float> values;
+  // Range of the decoded values, and whether all are integers.
+  float lo = 0.0F;
+  float hi = 0.0F;
+  bool integral = true;
   bool rawUnscaledUInt8 = false;   // stored uint8 and slope 1 / intercept 0
   bool rawUnscaledUInt16 = false;  // stored uint16 and slope 1 / intercept 0
 };
 
-// Decodes all frames of `header.file`; `frames` gives each frame's rescale.
+// Decodes all frames of `header.file` in modality units; `frames` gives each
+// frame's rescale, and frame f's columns x rows values go to frameOut[f].
 [[nodiscard]] Result<DecodedPixels> decodePixels(const FileHeader& header,
                                                  const std::vector<FrameInfo>& frames,
-                                                 bool invertMonochrome1);
+                                                 bool invertMonochrome1,
+                                                 std::span<float* const> frameOut);
 
 // Quietens GDCM's own stderr chatter (errors come back as values instead).
 void silenceGdcm();

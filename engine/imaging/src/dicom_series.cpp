@@ -6,18 +6,69 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <memory>
+#include <new>
 #include <numbers>
+#include <span>
 #include <sstream>
 #include <system_error>
 #include <tuple>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "dicom_header.h"
+#include "medverse/core/jobs.h"
 
 namespace medverse::imaging {
 namespace {
 
 using dicom::FileHeader;
 using dicom::FrameInfo;
+
+// An uninitialised array for large intermediates, mapped directly and
+// marked for transparent huge pages on Linux (plain new[] elsewhere).
+template <typename T>
+class LargeBuffer {
+ public:
+  explicit LargeBuffer(std::size_t count) : bytes_(count * sizeof(T)) {
+#if defined(__linux__)
+    void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+      madvise(p, bytes_, MADV_HUGEPAGE);  // advisory: failure just means 4 KiB pages
+      data_ = static_cast<T*>(p);
+    }
+#else
+    data_ = new (std::nothrow) T[count];
+#endif
+  }
+  ~LargeBuffer() {
+#if defined(__linux__)
+    if (data_ != nullptr) {
+      munmap(data_, bytes_);
+    }
+#else
+    delete[] data_;
+#endif
+  }
+  LargeBuffer(const LargeBuffer&) = delete;
+  LargeBuffer& operator=(const LargeBuffer&) = delete;
+  [[nodiscard]] T* data() const {
+    return data_;
+  }
+
+ private:
+  std::size_t bytes_ = 0;
+  T* data_ = nullptr;
+};
+
+// A scan plus the headers of each series it lists (same order), so that a
+// read right after a scan does not parse every header again.
+struct ScanWithHeaders {
+  DicomScan scan;
+  std::vector<std::vector<FileHeader>> headers;
+};
 
 std::string fmt(double v, int decimals = 3) {
   char buf[64];
@@ -310,31 +361,63 @@ Result<Volume> assemble(const std::vector<FileHeader>& headers) {
     kOf[slices[k].file][slices[k].frame] = static_cast<int>(k);
   }
   const std::size_t sliceVoxels = std::size_t{first.columns} * first.rows;
-  std::vector<float> values(static_cast<std::size_t>(voxels));
-  bool allUInt8 = true;
-  bool allUInt16 = true;
-  for (std::size_t fi = 0; fi < headers.size(); ++fi) {
-    auto pixels = dicom::decodePixels(headers[fi], framesPerFile[fi], invertM1);
-    if (!pixels) {
-      return pixels.error();
+  // Every value is written by the decode below: no zero-fill of a buffer
+  // that can be hundreds of megabytes, and huge pages where the kernel
+  // offers them (first-touch page faults were half of the load time).
+  LargeBuffer<float> valueStorage(static_cast<std::size_t>(voxels));
+  if (valueStorage.data() == nullptr) {
+    return makeError("DICOM series " + first.seriesUid + ": out of memory for " +
+                     std::to_string(voxels) + " voxels");
+  }
+  const std::span<float> values(valueStorage.data(), static_cast<std::size_t>(voxels));
+  // Files decode independently (one GDCM reader each) into disjoint slices
+  // of `values`, on the job system; the first error in file order wins so
+  // the message does not depend on scheduling.
+  JobSystem& jobs = defaultJobSystem();
+  std::vector<Status> decoded(headers.size());
+  std::vector<char> unscaledUInt8(headers.size(), 0);
+  std::vector<char> unscaledUInt16(headers.size(), 0);
+  struct FileStats {
+    float lo = 0.0F;
+    float hi = 0.0F;
+    bool integral = true;
+  };
+  std::vector<FileStats> fileStats(headers.size());
+  jobs.parallelFor(headers.size(), 1, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t fi = begin; fi < end; ++fi) {
+      std::vector<float*> frameOut(headers[fi].frames);
+      for (unsigned f = 0; f < headers[fi].frames; ++f) {
+        frameOut[f] = values.data() + static_cast<std::size_t>(kOf[fi][f]) * sliceVoxels;
+      }
+      auto pixels = dicom::decodePixels(headers[fi], framesPerFile[fi], invertM1, frameOut);
+      if (!pixels) {
+        decoded[fi] = pixels.error();
+        continue;
+      }
+      unscaledUInt8[fi] = pixels->rawUnscaledUInt8 ? 1 : 0;
+      unscaledUInt16[fi] = pixels->rawUnscaledUInt16 ? 1 : 0;
+      fileStats[fi] = {pixels->lo, pixels->hi, pixels->integral};
     }
-    allUInt8 = allUInt8 && pixels->rawUnscaledUInt8;
-    allUInt16 = allUInt16 && pixels->rawUnscaledUInt16;
-    for (unsigned f = 0; f < headers[fi].frames; ++f) {
-      const auto k = static_cast<std::size_t>(kOf[fi][f]);
-      std::copy_n(pixels->values.begin() + static_cast<long>(f * sliceVoxels), sliceVoxels,
-                  values.begin() + static_cast<long>(k * sliceVoxels));
+  });
+  for (const Status& s : decoded) {
+    if (!s) {
+      return s.error();
     }
   }
+  const bool allUInt8 =
+      std::all_of(unscaledUInt8.begin(), unscaledUInt8.end(), [](char c) { return c != 0; });
+  const bool allUInt16 =
+      std::all_of(unscaledUInt16.begin(), unscaledUInt16.end(), [](char c) { return c != 0; });
 
   double lo = std::numeric_limits<double>::infinity();
   double hi = -lo;
   bool integral = true;
-  for (float v : values) {
-    lo = std::min<double>(lo, v);
-    hi = std::max<double>(hi, v);
-    integral = integral && std::isfinite(v) && v == std::nearbyint(v);
+  for (const FileStats& f : fileStats) {
+    lo = std::min<double>(lo, f.lo);
+    hi = std::max<double>(hi, f.hi);
+    integral = integral && f.integral;
   }
+  const std::size_t sliceCount = slices.size();
   VoxelType type = VoxelType::Float32;
   const bool fitsInt16 = integral && lo >= -32768.0 && hi <= 32767.0;
   const bool fitsUInt16 = integral && lo >= 0.0 && hi <= 65535.0;
@@ -349,9 +432,11 @@ Result<Volume> assemble(const std::vector<FileHeader>& headers) {
   std::visit(
       [&](auto& out) {
         using T = typename std::decay_t<decltype(out)>::value_type;
-        for (std::size_t n = 0; n < values.size(); ++n) {
-          out[n] = static_cast<T>(values[n]);
-        }
+        jobs.parallelFor(sliceCount, 4, [&](std::size_t begin, std::size_t end) {
+          for (std::size_t n = begin * sliceVoxels; n < end * sliceVoxels; ++n) {
+            out[n] = static_cast<T>(values[n]);
+          }
+        });
       },
       volume.voxels);
   volume.spacing = glm::dvec3(ref.pixelSpacing ? ref.pixelSpacing->y : 1.0,
@@ -382,7 +467,9 @@ std::string SeriesInfo::summary() const {
   return s;
 }
 
-Result<DicomScan> scanDicom(const std::filesystem::path& fileOrDirectory) {
+namespace {
+
+Result<ScanWithHeaders> scanWithHeaders(const std::filesystem::path& fileOrDirectory) {
   std::error_code ec;
   std::vector<std::filesystem::path> files;
   if (std::filesystem::is_directory(fileOrDirectory, ec)) {
@@ -406,12 +493,22 @@ Result<DicomScan> scanDicom(const std::filesystem::path& fileOrDirectory) {
   }
   std::sort(files.begin(), files.end());
 
-  DicomScan scan;
+  ScanWithHeaders out;
+  DicomScan& scan = out.scan;
   scan.filesSeen = files.size();
+  // Headers are parsed in parallel (independent GDCM readers), then grouped
+  // in path order so the result does not depend on scheduling.
+  std::vector<dicom::HeaderResult> results(files.size());
+  defaultJobSystem().parallelFor(files.size(), 4, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t n = begin; n < end; ++n) {
+      results[n] = dicom::readHeader(files[n]);
+    }
+  });
   // uid -> geometry key -> headers
   std::map<std::string, std::map<GeometryKey, std::vector<FileHeader>>> groups;
-  for (const auto& file : files) {
-    auto r = dicom::readHeader(file);
+  for (std::size_t n = 0; n < files.size(); ++n) {
+    const auto& file = files[n];
+    auto& r = results[n];
     if (r.status == dicom::ReadStatus::NotDicom) {
       ++scan.nonDicomFiles;
       // Only DICOM-looking files deserve a note; stray files are just counted.
@@ -451,9 +548,20 @@ Result<DicomScan> scanDicom(const std::filesystem::path& fileOrDirectory) {
                              std::to_string(info.fileCount) + " file(s)");
       }
       scan.series.push_back(std::move(info));
+      out.headers.push_back(std::move(headers));
     }
   }
-  return scan;
+  return out;
+}
+
+}  // namespace
+
+Result<DicomScan> scanDicom(const std::filesystem::path& fileOrDirectory) {
+  auto scan = scanWithHeaders(fileOrDirectory);
+  if (!scan) {
+    return scan.error();
+  }
+  return std::move(scan->scan);
 }
 
 Result<std::vector<SeriesInfo>> findDicomSeries(const std::filesystem::path& fileOrDirectory) {
@@ -468,12 +576,17 @@ Result<Volume> readDicomSeries(const SeriesInfo& series) {
   if (series.files.empty()) {
     return makeError("DICOM series " + series.uid + " has no files");
   }
+  std::vector<dicom::HeaderResult> results(series.files.size());
+  defaultJobSystem().parallelFor(results.size(), 4, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t n = begin; n < end; ++n) {
+      results[n] = dicom::readHeader(series.files[n]);
+    }
+  });
   std::vector<FileHeader> headers;
-  headers.reserve(series.files.size());
-  for (const auto& file : series.files) {
-    auto r = dicom::readHeader(file);
+  headers.reserve(results.size());
+  for (auto& r : results) {
     if (r.status == dicom::ReadStatus::NotDicom) {
-      return makeError(name(file) + ": " + r.problem);
+      return makeError(name(r.header.file) + ": " + r.problem);
     }
     headers.push_back(std::move(r.header));
   }
@@ -482,10 +595,11 @@ Result<Volume> readDicomSeries(const SeriesInfo& series) {
 
 Result<Volume> readDicomSeries(const std::filesystem::path& fileOrDirectory,
                                std::string_view selection) {
-  auto scan = scanDicom(fileOrDirectory);
-  if (!scan) {
-    return scan.error();
+  auto scanned = scanWithHeaders(fileOrDirectory);
+  if (!scanned) {
+    return scanned.error();
   }
+  const DicomScan* scan = &scanned->scan;
   const auto& all = scan->series;
   auto listing = [&](const std::vector<const SeriesInfo*>& list) {
     std::string s;
@@ -534,7 +648,8 @@ Result<Volume> readDicomSeries(const std::filesystem::path& fileOrDirectory,
         (selection.empty() ? std::string() : " matching \"" + std::string(selection) + "\"") +
         "; choose one by UID or description:" + listing(candidates));
   }
-  return readDicomSeries(*candidates.front());
+  const auto index = static_cast<std::size_t>(candidates.front() - all.data());
+  return assemble(scanned->headers[index]);
 }
 
 }  // namespace medverse::imaging
