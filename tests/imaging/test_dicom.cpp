@@ -403,6 +403,36 @@ TEST_CASE("dicom: oblique series with shuffled names and instance numbers") {
   CHECK(again->dims == volume->dims);
 }
 
+TEST_CASE("dicom: voxel type follows every file's values, not only the first's") {
+  // The reader predicts the voxel type from the first file and decodes
+  // straight into it; a later file whose HU leave int16's range must still
+  // give a Float32 volume with exact values (the guess is corrected).
+  TempDir dir;
+  constexpr int kSlices = 5;
+  for (int k = 0; k < kSlices; ++k) {
+    SliceSpec s;
+    s.columns = 4;
+    s.rows = 3;
+    s.position = {0.0, 0.0, 2.0 * k};
+    s.seriesUid = "1.2.826.0.1.3680043.2.1125.77.9";
+    s.intercept = -1024.0;
+    for (int n = 0; n < s.columns * s.rows; ++n) {
+      s.stored.push_back(static_cast<std::int16_t>(100 * k + n));
+    }
+    if (k == kSlices - 1) {
+      s.stored[5] = -32000;  // -33024 HU: outside int16 once rescaled
+    }
+    writeSlice(dir / ("slice" + std::to_string(k) + ".dcm"), s);  // last file = odd one
+  }
+  auto volume = readDicomSeries(dir / "");
+  REQUIRE_MESSAGE(volume.ok(), volume.error().message);
+  CHECK(volume->type() == VoxelType::Float32);
+  CHECK(volume->value(1, 1, kSlices - 1) == -33024.0);
+  CHECK(volume->value(0, 0, 0) == -1024.0);
+  CHECK(volume->value(3, 2, 2) == 200.0 + 11.0 - 1024.0);
+  CHECK(volume->value(0, 0, kSlices - 1) == 400.0 - 1024.0);
+}
+
 TEST_CASE("dicom: a missing middle slice is an error naming the gap") {
   TempDir dir;
   SeriesSpec spec;

@@ -25,6 +25,7 @@
 #include <span>
 #include <string_view>
 #include <type_traits>
+#include <variant>
 
 namespace medverse::imaging::dicom {
 namespace {
@@ -372,10 +373,13 @@ std::uint64_t nativePixelDataShortfall(const std::filesystem::path& file, std::u
   return 0;
 }
 
-template <typename T>
+// Converts stored values of type T to modality units in output type O.
+// Integer outputs are clamped on write; the caller checks stats (range and
+// integrality) to see whether O held every value exactly.
+template <typename T, typename O>
 void convert(const char* raw, std::size_t count, unsigned bitsStored, bool isSigned, bool invert,
              std::size_t frameVoxels, const std::vector<FrameInfo>& frames,
-             std::span<float* const> frameOut, DecodedPixels& stats) {
+             std::span<O* const> frameOut, DecodedPixels& stats) {
   const unsigned bitsAllocated = sizeof(T) * 8;
   if (bitsStored == 0 || bitsStored > bitsAllocated) {
     bitsStored = bitsAllocated;
@@ -394,7 +398,13 @@ void convert(const char* raw, std::size_t count, unsigned bitsStored, bool isSig
   for (std::size_t frame = 0; frame * frameVoxels < count; ++frame) {
     const FrameInfo& f = frames[frame];
     const char* in = raw + frame * frameVoxels * sizeof(T);
-    float* out = frameOut[frame];
+    O* out = frameOut[frame];
+    // Small integers with an integral rescale stay integers: no per-voxel
+    // integrality test needed (float holds integers up to 2^24 exactly).
+    const bool exactIntegers = std::is_integral_v<T> && sizeof(T) <= 2 &&
+                               f.slope == std::nearbyint(f.slope) &&
+                               f.intercept == std::nearbyint(f.intercept) &&
+                               std::fabs(f.slope) * 65536.0 + std::fabs(f.intercept) < 16777216.0;
     for (std::size_t n = 0; n < frameVoxels; ++n) {
       T v;
       std::memcpy(&v, in + n * sizeof(T), sizeof(T));
@@ -416,13 +426,21 @@ void convert(const char* raw, std::size_t count, unsigned bitsStored, bool isSig
         d = static_cast<double>(v);
       }
       const auto value = static_cast<float>(d * f.slope + f.intercept);
-      out[n] = value;
       lo = std::min(lo, value);
       hi = std::max(hi, value);
-      // Integral without a libm call: beyond 1e9 a volume cannot be stored
-      // as integers anyway, and NaN fails the comparison.
-      integral = integral && std::fabs(value) < 1e9F &&
-                 static_cast<float>(static_cast<std::int32_t>(value)) == value;
+      if (!exactIntegers) {
+        // Integral without a libm call: beyond 1e9 a volume cannot be stored
+        // as integers anyway, and NaN fails the comparison.
+        integral = integral && std::fabs(value) < 1e9F &&
+                   static_cast<float>(static_cast<std::int32_t>(value)) == value;
+      }
+      if constexpr (std::is_same_v<O, float>) {
+        out[n] = value;
+      } else {
+        constexpr auto kLowest = static_cast<float>(std::numeric_limits<O>::lowest());
+        constexpr auto kHighest = static_cast<float>(std::numeric_limits<O>::max());
+        out[n] = value >= kLowest && value <= kHighest ? static_cast<O>(value) : O{0};
+      }
     }
   }
   stats.lo = lo;
@@ -433,7 +451,7 @@ void convert(const char* raw, std::size_t count, unsigned bitsStored, bool isSig
 }  // namespace
 
 Result<DecodedPixels> decodePixels(const FileHeader& header, const std::vector<FrameInfo>& frames,
-                                   bool invertMonochrome1, std::span<float* const> frameOut) {
+                                   bool invertMonochrome1, const FrameTargets& targets) {
   silenceGdcm();
   const std::string name = header.file.string();
   if (!header.undecodable.empty()) {
@@ -530,8 +548,9 @@ Result<DecodedPixels> decodePixels(const FileHeader& header, const std::vector<F
   const bool invert = invertMonochrome1 && header.photometric == "MONOCHROME1";
   const unsigned bitsStored = pf.GetBitsStored();
   const bool isSigned = pf.GetPixelRepresentation() == 1;
-  if (frameOut.size() != frameCount) {
-    return makeError(name + ": " + std::to_string(frameOut.size()) + " frame destinations for " +
+  const std::size_t targetCount = std::visit([](const auto& t) { return t.size(); }, targets);
+  if (targetCount != frameCount) {
+    return makeError(name + ": " + std::to_string(targetCount) + " frame destinations for " +
                      std::to_string(frameCount) + " frames");
   }
   DecodedPixels out;
@@ -539,44 +558,56 @@ Result<DecodedPixels> decodePixels(const FileHeader& header, const std::vector<F
   for (const FrameInfo& f : frames) {
     unscaled = unscaled && f.slope == 1.0 && f.intercept == 0.0;
   }
-  switch (scalar) {
-    case gdcm::PixelFormat::UINT8:
-      convert<std::uint8_t>(buffer.data(), count, bitsStored, false, invert, frameVoxels, frames,
-                            frameOut, out);
-      out.rawUnscaledUInt8 = unscaled;
-      break;
-    case gdcm::PixelFormat::INT8:
-      convert<std::int8_t>(buffer.data(), count, bitsStored, true, invert, frameVoxels, frames,
-                           frameOut, out);
-      break;
-    case gdcm::PixelFormat::UINT12:
-    case gdcm::PixelFormat::UINT16:
-      convert<std::uint16_t>(buffer.data(), count, bitsStored, false, invert, frameVoxels, frames,
-                             frameOut, out);
-      out.rawUnscaledUInt16 = unscaled;
-      break;
-    case gdcm::PixelFormat::INT12:
-    case gdcm::PixelFormat::INT16:
-      convert<std::int16_t>(buffer.data(), count, bitsStored, isSigned, invert, frameVoxels, frames,
-                            frameOut, out);
-      break;
-    case gdcm::PixelFormat::UINT32:
-      convert<std::uint32_t>(buffer.data(), count, bitsStored, false, invert, frameVoxels, frames,
-                             frameOut, out);
-      break;
-    case gdcm::PixelFormat::INT32:
-      convert<std::int32_t>(buffer.data(), count, bitsStored, true, invert, frameVoxels, frames,
-                            frameOut, out);
-      break;
-    case gdcm::PixelFormat::FLOAT32:
-      convert<float>(buffer.data(), count, 32, true, false, frameVoxels, frames, frameOut, out);
-      break;
-    case gdcm::PixelFormat::FLOAT64:
-      convert<double>(buffer.data(), count, 64, true, false, frameVoxels, frames, frameOut, out);
-      break;
-    default:
-      return makeError(name + ": unsupported pixel format " +
-                       std::string(pf.GetScalarTypeAsString()));
+  const bool supported = std::visit(
+      [&](const auto& frameOut) {
+        using O = std::remove_const_t<
+            std::remove_pointer_t<typename std::decay_t<decltype(frameOut)>::element_type>>;
+        switch (scalar) {
+          case gdcm::PixelFormat::UINT8:
+            convert<std::uint8_t, O>(buffer.data(), count, bitsStored, false, invert, frameVoxels,
+                                     frames, frameOut, out);
+            out.rawUnscaledUInt8 = unscaled;
+            break;
+          case gdcm::PixelFormat::INT8:
+            convert<std::int8_t, O>(buffer.data(), count, bitsStored, true, invert, frameVoxels,
+                                    frames, frameOut, out);
+            break;
+          case gdcm::PixelFormat::UINT12:
+          case gdcm::PixelFormat::UINT16:
+            convert<std::uint16_t, O>(buffer.data(), count, bitsStored, false, invert, frameVoxels,
+                                      frames, frameOut, out);
+            out.rawUnscaledUInt16 = unscaled;
+            break;
+          case gdcm::PixelFormat::INT12:
+          case gdcm::PixelFormat::INT16:
+            convert<std::int16_t, O>(buffer.data(), count, bitsStored, isSigned, invert,
+                                     frameVoxels, frames, frameOut, out);
+            break;
+          case gdcm::PixelFormat::UINT32:
+            convert<std::uint32_t, O>(buffer.data(), count, bitsStored, false, invert, frameVoxels,
+                                      frames, frameOut, out);
+            break;
+          case gdcm::PixelFormat::INT32:
+            convert<std::int32_t, O>(buffer.data(), count, bitsStored, true, invert, frameVoxels,
+                                     frames, frameOut, out);
+            break;
+          case gdcm::PixelFormat::FLOAT32:
+            convert<float, O>(buffer.data(), count, 32, true, false, frameVoxels, frames, frameOut,
+                              out);
+            break;
+          case gdcm::PixelFormat::FLOAT64:
+            convert<double, O>(buffer.data(), count, 64, true, false, frameVoxels, frames, frameOut,
+                               out);
+            break;
+          default:
+            return false;
+        }
+        return true;
+      },
+      targets);
+  if (!supported) {
+    return makeError(name + ": unsupported pixel format " +
+                     std::string(pf.GetScalarTypeAsString()));
   }
   return out;
 }

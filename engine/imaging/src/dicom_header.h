@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "medverse/core/result.h"
@@ -72,12 +73,17 @@ struct DecodedPixels {
   bool rawUnscaledUInt16 = false;  // stored uint16 and slope 1 / intercept 0
 };
 
+// Where each frame's columns x rows values go, in the volume's voxel type.
+using FrameTargets = std::variant<std::span<float* const>, std::span<std::int16_t* const>,
+                                  std::span<std::uint16_t* const>, std::span<std::uint8_t* const>>;
+
 // Decodes all frames of `header.file` in modality units; `frames` gives each
-// frame's rescale, and frame f's columns x rows values go to frameOut[f].
+// frame's rescale. Integer targets get values clamped to their range: the
+// returned lo/hi/integral tell whether the target type held them exactly.
 [[nodiscard]] Result<DecodedPixels> decodePixels(const FileHeader& header,
                                                  const std::vector<FrameInfo>& frames,
                                                  bool invertMonochrome1,
-                                                 std::span<float* const> frameOut);
+                                                 const FrameTargets& targets);
 
 // Quietens GDCM's own stderr chatter (errors come back as values instead).
 void silenceGdcm();

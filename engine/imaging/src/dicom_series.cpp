@@ -7,16 +7,11 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <new>
 #include <numbers>
 #include <span>
 #include <sstream>
 #include <system_error>
 #include <tuple>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #include "dicom_header.h"
 #include "medverse/core/jobs.h"
@@ -26,42 +21,6 @@ namespace {
 
 using dicom::FileHeader;
 using dicom::FrameInfo;
-
-// An uninitialised array for large intermediates, mapped directly and
-// marked for transparent huge pages on Linux (plain new[] elsewhere).
-template <typename T>
-class LargeBuffer {
- public:
-  explicit LargeBuffer(std::size_t count) : bytes_(count * sizeof(T)) {
-#if defined(__linux__)
-    void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p != MAP_FAILED) {
-      madvise(p, bytes_, MADV_HUGEPAGE);  // advisory: failure just means 4 KiB pages
-      data_ = static_cast<T*>(p);
-    }
-#else
-    data_ = new (std::nothrow) T[count];
-#endif
-  }
-  ~LargeBuffer() {
-#if defined(__linux__)
-    if (data_ != nullptr) {
-      munmap(data_, bytes_);
-    }
-#else
-    delete[] data_;
-#endif
-  }
-  LargeBuffer(const LargeBuffer&) = delete;
-  LargeBuffer& operator=(const LargeBuffer&) = delete;
-  [[nodiscard]] T* data() const {
-    return data_;
-  }
-
- private:
-  std::size_t bytes_ = 0;
-  T* data_ = nullptr;
-};
 
 // A scan plus the headers of each series it lists (same order), so that a
 // read right after a scan does not parse every header again.
@@ -361,84 +320,93 @@ Result<Volume> assemble(const std::vector<FileHeader>& headers) {
     kOf[slices[k].file][slices[k].frame] = static_cast<int>(k);
   }
   const std::size_t sliceVoxels = std::size_t{first.columns} * first.rows;
-  // Every value is written by the decode below: no zero-fill of a buffer
-  // that can be hundreds of megabytes, and huge pages where the kernel
-  // offers them (first-touch page faults were half of the load time).
-  LargeBuffer<float> valueStorage(static_cast<std::size_t>(voxels));
-  if (valueStorage.data() == nullptr) {
-    return makeError("DICOM series " + first.seriesUid + ": out of memory for " +
-                     std::to_string(voxels) + " voxels");
-  }
-  const std::span<float> values(valueStorage.data(), static_cast<std::size_t>(voxels));
   // Files decode independently (one GDCM reader each) into disjoint slices
-  // of `values`, on the job system; the first error in file order wins so
-  // the message does not depend on scheduling.
+  // of the volume, on the job system, straight into the voxel type. The
+  // type follows from all values (rules below), so it is predicted from the
+  // first file and checked afterwards; a wrong guess (rare: e.g. a later
+  // file's values leave int16's range) decodes once more into the right
+  // type. Errors: the first in file order wins, whatever the scheduling.
   JobSystem& jobs = defaultJobSystem();
-  std::vector<Status> decoded(headers.size());
-  std::vector<char> unscaledUInt8(headers.size(), 0);
-  std::vector<char> unscaledUInt16(headers.size(), 0);
-  struct FileStats {
-    float lo = 0.0F;
-    float hi = 0.0F;
-    bool integral = true;
+  std::vector<dicom::DecodedPixels> stats(headers.size());
+  auto decodeInto = [&](auto* base) -> Status {
+    using O = std::remove_pointer_t<decltype(base)>;
+    std::vector<Status> decoded(headers.size());
+    jobs.parallelFor(headers.size(), 1, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t fi = begin; fi < end; ++fi) {
+        std::vector<O*> frameOut(headers[fi].frames);
+        for (unsigned f = 0; f < headers[fi].frames; ++f) {
+          frameOut[f] = base + static_cast<std::size_t>(kOf[fi][f]) * sliceVoxels;
+        }
+        auto pixels = dicom::decodePixels(headers[fi], framesPerFile[fi], invertM1,
+                                          std::span<O* const>(frameOut));
+        if (!pixels) {
+          decoded[fi] = pixels.error();
+        } else {
+          stats[fi] = *pixels;
+        }
+      }
+    });
+    for (const Status& s : decoded) {
+      if (!s) {
+        return s;
+      }
+    }
+    return {};
   };
-  std::vector<FileStats> fileStats(headers.size());
-  jobs.parallelFor(headers.size(), 1, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t fi = begin; fi < end; ++fi) {
-      std::vector<float*> frameOut(headers[fi].frames);
-      for (unsigned f = 0; f < headers[fi].frames; ++f) {
-        frameOut[f] = values.data() + static_cast<std::size_t>(kOf[fi][f]) * sliceVoxels;
-      }
-      auto pixels = dicom::decodePixels(headers[fi], framesPerFile[fi], invertM1, frameOut);
-      if (!pixels) {
-        decoded[fi] = pixels.error();
-        continue;
-      }
-      unscaledUInt8[fi] = pixels->rawUnscaledUInt8 ? 1 : 0;
-      unscaledUInt16[fi] = pixels->rawUnscaledUInt16 ? 1 : 0;
-      fileStats[fi] = {pixels->lo, pixels->hi, pixels->integral};
+  // The storage rule: UInt8 / UInt16 when every file holds raw unscaled
+  // values of that type; else Int16 when all values are integers in its
+  // range, UInt16 when they are integers that only fit there, else Float32.
+  auto typeFor = [](std::span<const dicom::DecodedPixels> files) {
+    bool allUInt8 = true;
+    bool allUInt16 = true;
+    bool integral = true;
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -lo;
+    for (const auto& f : files) {
+      allUInt8 = allUInt8 && f.rawUnscaledUInt8;
+      allUInt16 = allUInt16 && f.rawUnscaledUInt16;
+      integral = integral && f.integral;
+      lo = std::min<double>(lo, f.lo);
+      hi = std::max<double>(hi, f.hi);
     }
-  });
-  for (const Status& s : decoded) {
-    if (!s) {
-      return s.error();
+    const bool fitsInt16 = integral && lo >= -32768.0 && hi <= 32767.0;
+    const bool fitsUInt16 = integral && lo >= 0.0 && hi <= 65535.0;
+    if (allUInt8) {
+      return VoxelType::UInt8;
     }
-  }
-  const bool allUInt8 =
-      std::all_of(unscaledUInt8.begin(), unscaledUInt8.end(), [](char c) { return c != 0; });
-  const bool allUInt16 =
-      std::all_of(unscaledUInt16.begin(), unscaledUInt16.end(), [](char c) { return c != 0; });
-
-  double lo = std::numeric_limits<double>::infinity();
-  double hi = -lo;
-  bool integral = true;
-  for (const FileStats& f : fileStats) {
-    lo = std::min<double>(lo, f.lo);
-    hi = std::max<double>(hi, f.hi);
-    integral = integral && f.integral;
-  }
-  const std::size_t sliceCount = slices.size();
+    if (allUInt16 || (fitsUInt16 && !fitsInt16)) {
+      return VoxelType::UInt16;
+    }
+    return fitsInt16 ? VoxelType::Int16 : VoxelType::Float32;
+  };
+  // Prediction from the first file (decoded alone into a scratch slice).
   VoxelType type = VoxelType::Float32;
-  const bool fitsInt16 = integral && lo >= -32768.0 && hi <= 32767.0;
-  const bool fitsUInt16 = integral && lo >= 0.0 && hi <= 65535.0;
-  if (allUInt8) {
-    type = VoxelType::UInt8;
-  } else if (allUInt16 || (fitsUInt16 && !fitsInt16)) {
-    type = VoxelType::UInt16;
-  } else if (fitsInt16) {
-    type = VoxelType::Int16;
+  {
+    std::vector<float> scratch(sliceVoxels * headers.front().frames);
+    std::vector<float*> frameOut(headers.front().frames);
+    for (unsigned f = 0; f < headers.front().frames; ++f) {
+      frameOut[f] = scratch.data() + f * sliceVoxels;
+    }
+    auto pixels = dicom::decodePixels(headers.front(), framesPerFile.front(), invertM1,
+                                      std::span<float* const>(frameOut));
+    if (!pixels) {
+      return pixels.error();
+    }
+    type = typeFor(std::span(&*pixels, 1));
   }
-  Volume volume = Volume::allocate(dims, type, modality);
-  std::visit(
-      [&](auto& out) {
-        using T = typename std::decay_t<decltype(out)>::value_type;
-        jobs.parallelFor(sliceCount, 4, [&](std::size_t begin, std::size_t end) {
-          for (std::size_t n = begin * sliceVoxels; n < end * sliceVoxels; ++n) {
-            out[n] = static_cast<T>(values[n]);
-          }
-        });
-      },
-      volume.voxels);
+  Volume volume;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    volume = Volume::allocate(dims, type, modality);
+    Status decoded = std::visit([&](auto& out) { return decodeInto(out.data()); }, volume.voxels);
+    if (!decoded) {
+      return decoded.error();
+    }
+    const VoxelType needed = typeFor(stats);
+    if (needed == type) {
+      break;
+    }
+    type = needed;  // the second pass knows every file's values
+  }
   volume.spacing = glm::dvec3(ref.pixelSpacing ? ref.pixelSpacing->y : 1.0,
                               ref.pixelSpacing ? ref.pixelSpacing->x : 1.0, spacingK);
   volume.origin = slices.front().info.position.value_or(glm::dvec3(0.0));
