@@ -90,7 +90,7 @@ struct People {
     fonts = std::move(f.value());
     auto v = app::AvatarVisuals::create(*renderer);
     REQUIRE(v.ok());
-    visuals = std::move(*v);
+    visuals = *v;
     labels = std::make_unique<ui::LabelBuilder>(*fonts);
     Light key;
     key.direction = {-0.3F, -0.6F, -1.0F};

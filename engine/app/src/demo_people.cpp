@@ -55,7 +55,7 @@ Result<std::unique_ptr<DemoPeople>> DemoPeople::create(render::Renderer& rendere
   if (!visuals) {
     return visuals.error();
   }
-  demo->visuals_ = std::move(*visuals);
+  demo->visuals_ = *visuals;
   demo->labels_ = std::make_unique<ui::LabelBuilder>(*demo->fonts_);
 
   // The model on the table (the test sphere today, the hologram later) is

@@ -370,7 +370,7 @@ Status UiPass::ensureGeometryCapacity(size_t vertexBytes, size_t indexBytes) {
     if (buffer.handle() != VK_NULL_HANDLE && buffer.size() >= bytes) {
       return {};
     }
-    VkDeviceSize size = 64 * 1024;
+    VkDeviceSize size = VkDeviceSize{64} * 1024;
     while (size < bytes) {
       size *= 2;
     }
