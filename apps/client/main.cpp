@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   uint32_t frames = 1;
   std::string size = "1280x720";
   std::string screenshot;
+  uint32_t avatars = 0;
+  bool ui = false;
   app.add_option("--mode", mode,
                  "headless: render offscreen (no window, no GPU needed);\n"
                  "desktop, xr, spectator: not available in this build yet")
@@ -50,6 +52,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1U, 100000U));
   app.add_option("--size", size, "render size as WIDTHxHEIGHT in pixels, e.g. 1920x1080");
   app.add_option("--screenshot", screenshot, "write the last frame to this PNG file (headless)");
+  app.add_option("--avatars", avatars,
+                 "show N demo participants around the table (0-4: expert, doctor, trainee,\n"
+                 "spectator) with name tags, a laser pointer, a pin and a measurement (headless)")
+      ->check(CLI::Range(0U, 4U));
+  app.add_flag("--ui", ui, "draw the desktop overlay and an in-world control panel (headless)");
   app.footer(
       "Environment:\n"
       "  MEDVERSE_VALIDATION=1  enable the Vulkan validation layer; any error makes the exit code 1\n"
@@ -76,6 +83,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   options.screenshot = screenshot;
+  options.avatars = avatars;
+  options.ui = ui;
 
   medverse::Result<medverse::app::HeadlessReport> report = medverse::app::runHeadless(options);
   if (!report) {

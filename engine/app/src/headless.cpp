@@ -1,5 +1,9 @@
 #include "medverse/app/headless.h"
 
+#include <chrono>
+
+#include "medverse/app/demo_people.h"
+
 #include "medverse/app/orbit_camera.h"
 #include "medverse/app/room_scene.h"
 #include "medverse/assets/room.h"
@@ -38,13 +42,39 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
     if (!scene) {
       return scene.error();
     }
+    std::unique_ptr<DemoPeople> people;
+    if (options.avatars > 0 || options.ui) {
+      Result<std::unique_ptr<DemoPeople>> demo =
+          DemoPeople::create(**renderer, room, {options.avatars, options.ui});
+      if (!demo) {
+        return demo.error();
+      }
+      people = std::move(*demo);
+    }
     OrbitCamera camera = OrbitCamera::lookingAt(room.suggestedCameraPosition, room.suggestedCameraTarget);
+    if (options.avatars > 0) {
+      // Step back so that everyone around the table, name tags included, is in view.
+      camera = OrbitCamera::lookingAt(room.suggestedCameraPosition + glm::vec3(0.0F, 0.2F, 1.1F),
+                                      room.suggestedCameraTarget + glm::vec3(0.0F, 0.3F, -0.4F));
+    }
     const float aspect = static_cast<float>(options.width) / static_cast<float>(options.height);
+    ui::FrameSummary frameSummary;
+    frameSummary.device = (*context)->deviceName();
     for (uint32_t frame = 0; frame < options.frames; ++frame) {
-      if (Status s = (*renderer)->render(scene->view(camera.view(aspect)), (*target)->info()); !s) {
+      const auto start = std::chrono::steady_clock::now();
+      render::RenderView view = scene->view(camera.view(aspect));
+      if (people) {
+        people->decorate(view, {options.width, options.height}, frameSummary);
+      }
+      if (Status s = (*renderer)->render(view, (*target)->info()); !s) {
         return s.error();
       }
       ++report.framesRendered;
+      // Shown by the overlay on the next frame (a figure for people, not a test).
+      frameSummary.frameMs =
+          std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - start).count();
+      frameSummary.drawCalls = (*renderer)->lastFrameStats().drawCalls;
+      frameSummary.triangles = (*renderer)->lastFrameStats().triangles;
     }
     Result<render::RgbaImage> image = (*target)->readback();
     if (!image) {

@@ -6,6 +6,7 @@
 #include "medverse/render/context.h"
 #include "medverse/render/vk_result.h"
 #include "mesh_pass.h"
+#include "ui_pass.h"
 
 namespace medverse::render {
 
@@ -34,12 +35,17 @@ Status Renderer::init() {
   MV_VK_TRY(vkCreateFence(device, &fenceInfo, nullptr, &frameFence_));
 
   meshPass_ = std::make_unique<MeshPass>(context_);
-  return meshPass_->init();
+  if (Status s = meshPass_->init(); !s) {
+    return s;
+  }
+  uiPass_ = std::make_unique<UiPass>(context_);
+  return uiPass_->init();
 }
 
 Renderer::~Renderer() {
   VkDevice device = context_.device();
   vkDeviceWaitIdle(device);
+  uiPass_.reset();
   meshPass_.reset();
   meshes_.clear();
   vkDestroyFence(device, frameFence_, nullptr);
@@ -71,15 +77,24 @@ Result<MeshHandle> Renderer::uploadMesh(const assets::MeshData& mesh) {
   return MeshHandle{static_cast<uint32_t>(meshes_.size() - 1)};
 }
 
+Result<UiTextureHandle> Renderer::uploadUiTexture(uint32_t width, uint32_t height,
+                                                  std::span<const uint8_t> rgba) {
+  return uiPass_->uploadTexture(width, height, rgba);
+}
+
 Status Renderer::render(const RenderView& view, const RenderTargetInfo& target) {
   VkDevice device = context_.device();
   stats_ = {};
   meshPass_->updateFrame(view);
+  if (Status s = uiPass_->prepare(view); !s) {
+    return s;
+  }
 
   MV_VK_TRY(vkResetCommandBuffer(commandBuffer_, 0));
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   MV_VK_TRY(vkBeginCommandBuffer(commandBuffer_, &begin));
+  uiPass_->recordPanelTextures(commandBuffer_, view, stats_);
 
   VkClearValue clears[3]{};
   clears[0].color = {{view.clearColor.r, view.clearColor.g, view.clearColor.b, view.clearColor.a}};
@@ -93,6 +108,9 @@ Status Renderer::render(const RenderView& view, const RenderTargetInfo& target) 
   rp.pClearValues = clears;
   vkCmdBeginRenderPass(commandBuffer_, &rp, VK_SUBPASS_CONTENTS_INLINE);
   Status recorded = meshPass_->record(commandBuffer_, view, target, meshes_, stats_);
+  if (recorded) {
+    recorded = uiPass_->recordInScene(commandBuffer_, view, target, stats_);
+  }
   vkCmdEndRenderPass(commandBuffer_);
   MV_VK_TRY(vkEndCommandBuffer(commandBuffer_));
   if (!recorded) {

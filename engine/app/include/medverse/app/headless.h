@@ -18,6 +18,8 @@ struct HeadlessOptions {
   uint32_t frames = 1;
   std::filesystem::path screenshot;  // empty: do not write a file
   bool validation = render::validationRequestedByEnv();
+  uint32_t avatars = 0;  // people around the table (0..4), see demo_people.h
+  bool ui = false;       // the desktop overlay and an in-world control panel
 };
 
 struct HeadlessReport {

@@ -9,6 +9,8 @@
 #include <glm/vec3.hpp>
 #include <glm/vec4.hpp>
 
+#include "medverse/render/ui_draw_data.h"
+
 namespace medverse::render {
 
 // A mesh uploaded with Renderer::uploadMesh.
@@ -60,6 +62,10 @@ struct RenderView {
   glm::vec3 groundAmbient{0.10F, 0.10F, 0.10F};
   glm::vec4 clearColor{0.02F, 0.02F, 0.025F, 1.0F};  // linear
   std::vector<MeshInstance> meshes;
+  // UI: world panels (drawn after the scene, depth tested) and the screen
+  // overlay (drawn last, over everything). See ui_draw_data.h.
+  std::vector<UiPanel> panels;
+  UiDrawData overlay;
 };
 
 inline constexpr uint32_t kMaxLights = 8;

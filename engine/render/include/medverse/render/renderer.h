@@ -4,7 +4,9 @@
 // internal; callers only describe what to draw.
 #include <vulkan/vulkan.h>
 
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "medverse/assets/mesh.h"
@@ -16,6 +18,7 @@ namespace medverse::render {
 
 class Context;
 class MeshPass;
+class UiPass;
 struct GpuMesh;
 
 struct FrameStats {
@@ -31,6 +34,10 @@ class Renderer {
   Renderer& operator=(const Renderer&) = delete;
 
   Result<MeshHandle> uploadMesh(const assets::MeshData& mesh);
+  // A texture for UI draw commands (a font atlas, an icon): RGBA8 with
+  // sRGB-encoded colour and linear alpha, rows top first.
+  Result<UiTextureHandle> uploadUiTexture(uint32_t width, uint32_t height,
+                                          std::span<const uint8_t> rgba);
 
   // Records and submits one frame into the target, and waits for it to
   // finish (headless and tests; windowed targets pipeline frames later).
@@ -48,6 +55,7 @@ class Renderer {
   VkCommandBuffer commandBuffer_ = VK_NULL_HANDLE;
   VkFence frameFence_ = VK_NULL_HANDLE;
   std::unique_ptr<MeshPass> meshPass_;
+  std::unique_ptr<UiPass> uiPass_;
   std::vector<GpuMesh> meshes_;
   FrameStats stats_;
 };
