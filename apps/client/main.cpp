@@ -7,6 +7,9 @@
 #include <string>
 
 #include "medverse/app/headless.h"
+#ifdef MEDVERSE_HAS_XR
+#include "medverse/app/xr_mode.h"
+#endif
 #include "medverse/core/log.h"
 
 namespace {
@@ -46,9 +49,12 @@ int main(int argc, char** argv) {
   bool ui = false;
   app.add_option("--mode", mode,
                  "headless: render offscreen (no window, no GPU needed);\n"
-                 "desktop, xr, spectator: not available in this build yet")
+                 "xr: the room on the active OpenXR runtime (docs/XR.md);\n"
+                 "desktop, spectator: not available in this build yet")
       ->check(CLI::IsMember({"headless", "desktop", "xr", "spectator"}));
-  app.add_option("--frames", frames, "number of frames to render before exiting (headless)")
+  bool ar = false;
+  app.add_flag("--ar", ar, "xr: see-through or passthrough AR instead of opaque VR");
+  app.add_option("--frames", frames, "number of frames to render before exiting (headless, xr)")
       ->check(CLI::Range(1U, 100000U));
   app.add_option("--size", size, "render size as WIDTHxHEIGHT in pixels, e.g. 1920x1080");
   app.add_option("--screenshot", screenshot, "write the last frame to this PNG file (headless)");
@@ -62,6 +68,7 @@ int main(int argc, char** argv) {
       "  MEDVERSE_VALIDATION=1  enable the Vulkan validation layer; any error makes the exit code 1\n"
       "  MEDVERSE_GPU=NAME      prefer the Vulkan device whose name contains NAME\n"
       "  MEDVERSE_LOG=LEVEL     trace, debug, info, warn, error or off\n"
+      "  XR_RUNTIME_JSON=FILE   OpenXR runtime for --mode xr (e.g. build/xrsim/medverse_xrsim.json)\n"
       "Exit codes: 0 success, 1 runtime failure, 2 usage error.");
   try {
     app.parse(argc, argv);
@@ -70,6 +77,28 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
+  if (mode == "xr") {
+#ifdef MEDVERSE_HAS_XR
+    medverse::app::XrModeOptions xrOptions;
+    xrOptions.ar = ar;
+    xrOptions.maxFrames = app.count("--frames") > 0 ? frames : 0;
+    medverse::Result<medverse::app::XrModeReport> xrReport = medverse::app::runXrMode(xrOptions);
+    if (!xrReport) {
+      std::fprintf(stderr, "medverse: %s\n", xrReport.error().message.c_str());
+      return kExitFailure;
+    }
+    std::printf("XR on %s (%s): %llu frame(s) in %u session(s)\n", xrReport->runtimeName.c_str(),
+                xrReport->deviceName.c_str(), static_cast<unsigned long long>(xrReport->framesRendered),
+                xrReport->sessions);
+    std::printf("validation: %u OpenXR error(s), %u Vulkan error(s)\n", xrReport->xrValidationErrors,
+                xrReport->vulkanValidationErrors);
+    return xrReport->xrValidationErrors == 0 && xrReport->vulkanValidationErrors == 0 ? kExitOk
+                                                                                     : kExitFailure;
+#else
+    std::fprintf(stderr, "medverse: this build has no OpenXR (install libopenxr-dev)\n");
+    return kExitUsage;
+#endif
+  }
   if (mode != "headless") {
     std::fprintf(stderr, "medverse: --mode %s is not available in this build yet; use --mode headless\n",
                  mode.c_str());

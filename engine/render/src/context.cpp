@@ -159,7 +159,8 @@ Status Context::createInstance(const ContextOptions& options) {
     messenger.pNext = &features;
     info.pNext = &messenger;
   }
-  MV_VK_TRY(vkCreateInstance(&info, nullptr, &instance_));
+  MV_VK_TRY(options.external.createInstance ? options.external.createInstance(info, &instance_)
+                                             : vkCreateInstance(&info, nullptr, &instance_));
 
   if (validation_) {
     auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
@@ -171,6 +172,13 @@ Status Context::createInstance(const ContextOptions& options) {
 }
 
 Status Context::pickPhysicalDevice(const ContextOptions& options) {
+  if (options.external.physicalDevice) {
+    Result<VkPhysicalDevice> device = options.external.physicalDevice(instance_);
+    if (!device) {
+      return device.error();
+    }
+    return useExternalPhysicalDevice(*device);
+  }
   uint32_t count = 0;
   MV_VK_TRY(vkEnumeratePhysicalDevices(instance_, &count, nullptr));
   if (count == 0) {
@@ -232,6 +240,29 @@ Status Context::pickPhysicalDevice(const ContextOptions& options) {
   return {};
 }
 
+Status Context::useExternalPhysicalDevice(VkPhysicalDevice device) {
+  vkGetPhysicalDeviceProperties(device, &properties_);
+  if (properties_.apiVersion < VK_API_VERSION_1_2) {
+    return makeError(std::string("the device chosen for us, ") + properties_.deviceName +
+                     ", supports only Vulkan < 1.2");
+  }
+  uint32_t familyCount = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(device, &familyCount, nullptr);
+  std::vector<VkQueueFamilyProperties> families(familyCount);
+  vkGetPhysicalDeviceQueueFamilyProperties(device, &familyCount, families.data());
+  for (uint32_t i = 0; i < familyCount; ++i) {
+    if ((families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT) != 0) {
+      physicalDevice_ = device;
+      queueFamily_ = i;
+      log::get("render")->info("Vulkan device (chosen by the XR runtime): {}{}",
+                               properties_.deviceName, validation_ ? ", validation on" : "");
+      return {};
+    }
+  }
+  return makeError(std::string("the device chosen for us, ") + properties_.deviceName +
+                   ", has no graphics queue");
+}
+
 Status Context::createDevice(const ContextOptions& options) {
   float priority = 1.0F;
   VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -274,7 +305,8 @@ Status Context::createDevice(const ContextOptions& options) {
   info.pQueueCreateInfos = &queueInfo;
   info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
   info.ppEnabledExtensionNames = extensions.data();
-  MV_VK_TRY(vkCreateDevice(physicalDevice_, &info, nullptr, &device_));
+  MV_VK_TRY(options.external.createDevice ? options.external.createDevice(physicalDevice_, info, &device_)
+                                           : vkCreateDevice(physicalDevice_, &info, nullptr, &device_));
   vkGetDeviceQueue(device_, queueFamily_, 0, &queue_);
 
   VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};

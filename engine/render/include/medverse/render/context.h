@@ -27,6 +27,18 @@ struct ContextOptions {
   std::vector<std::string> deviceExtensions;    // e.g. VK_KHR_swapchain
   // Substring of a device name to prefer (MEDVERSE_GPU overrides when set).
   std::string preferredDevice;
+
+  // Creation through someone else, e.g. the OpenXR runtime
+  // (XR_KHR_vulkan_enable2: xrCreateVulkanInstanceKHR, xrGetVulkanGraphicsDevice2KHR,
+  // xrCreateVulkanDeviceKHR). Each hook, when set, replaces vkCreateInstance,
+  // the physical-device choice and vkCreateDevice; the Context still owns and
+  // destroys what they create.
+  struct ExternalCreation {
+    std::function<VkResult(const VkInstanceCreateInfo&, VkInstance*)> createInstance;
+    std::function<Result<VkPhysicalDevice>(VkInstance)> physicalDevice;
+    std::function<VkResult(VkPhysicalDevice, const VkDeviceCreateInfo&, VkDevice*)> createDevice;
+  };
+  ExternalCreation external;
 };
 
 // What the validation layer reported since the context was created. Any
@@ -77,6 +89,7 @@ class Context {
   Context() = default;
   Status createInstance(const ContextOptions& options);
   Status pickPhysicalDevice(const ContextOptions& options);
+  Status useExternalPhysicalDevice(VkPhysicalDevice device);
   Status createDevice(const ContextOptions& options);
 
   VkInstance instance_ = VK_NULL_HANDLE;

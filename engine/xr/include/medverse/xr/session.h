@@ -1,0 +1,104 @@
+#pragma once
+// One XrSession: the session-state machine (one switch over XrSessionState,
+// in the specification's order), the app's base space (STAGE when the
+// runtime has it, LOCAL otherwise, with recentering), the stereo swapchain
+// and one frame of wait → begin → input → locate views → render → end.
+#include <array>
+#include <functional>
+#include <memory>
+
+#include "medverse/core/result.h"
+#include "medverse/render/render_view.h"
+#include "medverse/xr/input.h"
+#include "medverse/xr/stereo_swapchain.h"
+
+namespace medverse::render {
+class Context;
+class Renderer;
+}  // namespace medverse::render
+
+namespace medverse::xr {
+
+class XrRuntime;
+
+struct EyeView {
+  Pose pose;  // in the base space
+  XrFovf fov{};
+  render::CameraView camera;
+};
+
+// What the app sees of one frame.
+struct XrFrameInfo {
+  uint64_t index = 0;          // frames this session has begun
+  XrTime predictedDisplayTime = 0;
+  bool shouldRender = false;
+  bool viewsValid = false;     // `eyes` located (head tracked)
+  std::array<EyeView, 2> eyes;
+  FrameInput input;
+  XrEnvironmentBlendMode blendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
+};
+
+struct FrameCallbacks {
+  // Every frame, after input sync: app logic (grabs, menus, quitting).
+  std::function<void(const XrFrameInfo&)> update;
+  // The view to draw for one eye; the clear colour's alpha is then set for
+  // the blend mode (1 opaque, 0 for alpha-blend and additive AR).
+  std::function<render::RenderView(const XrFrameInfo&, int eye, const render::CameraView&)> view;
+};
+
+class Session {
+ public:
+  static Result<std::unique_ptr<Session>> create(XrRuntime& runtime, render::Context& context,
+                                                 ControllerInput& input);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  [[nodiscard]] XrSession handle() const { return session_; }
+  [[nodiscard]] XrSessionState state() const { return state_; }
+  [[nodiscard]] bool running() const { return running_; }
+  [[nodiscard]] bool lost() const { return lost_; }        // recreate it
+  [[nodiscard]] bool exiting() const { return exiting_; }  // shut down
+  [[nodiscard]] XrSpace baseSpace() const { return baseSpace_; }
+  [[nodiscard]] XrReferenceSpaceType baseSpaceType() const { return baseType_; }
+
+  // The state machine: READY → xrBeginSession, STOPPING → xrEndSession,
+  // LOSS_PENDING → lost, EXITING → exiting.
+  Status onStateChanged(XrSessionState state);
+  // The user quits: ask the runtime, which walks us down to STOPPING.
+  Status requestExit();
+  // Re-centres the base space on the head's current position and heading.
+  Status recenter();
+  // One frame while running. An XR_ERROR_SESSION_LOST marks the session lost.
+  Status frame(render::Renderer& renderer, const FrameCallbacks& callbacks, float nearZ,
+               float farZ);
+
+  [[nodiscard]] uint64_t framesRendered() const { return framesRendered_; }
+
+ private:
+  Session(XrRuntime& runtime, render::Context& context, ControllerInput& input)
+      : runtime_(runtime), context_(context), input_(input) {}
+  Status init();
+  Status createBaseSpace(const Pose& offset);
+
+  XrRuntime& runtime_;
+  render::Context& context_;
+  ControllerInput& input_;
+  XrInstance instance_ = XR_NULL_HANDLE;
+  XrSession session_ = XR_NULL_HANDLE;
+  XrSessionState state_ = XR_SESSION_STATE_UNKNOWN;
+  bool running_ = false;
+  bool lost_ = false;
+  bool exiting_ = false;
+  bool exitRequested_ = false;
+  XrReferenceSpaceType baseType_ = XR_REFERENCE_SPACE_TYPE_LOCAL;
+  XrSpace baseSpace_ = XR_NULL_HANDLE;
+  XrSpace viewSpace_ = XR_NULL_HANDLE;
+  Pose recenterOffset_;
+  XrTime lastDisplayTime_ = 0;
+  std::unique_ptr<StereoSwapchain> swapchain_;
+  uint64_t frameIndex_ = 0;
+  uint64_t framesRendered_ = 0;
+};
+
+}  // namespace medverse::xr

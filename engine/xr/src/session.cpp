@@ -1,0 +1,291 @@
+#include "medverse/xr/session.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "medverse/core/log.h"
+#include "medverse/render/camera.h"
+#include "medverse/render/context.h"
+#include "medverse/render/renderer.h"
+#include "medverse/xr/runtime.h"
+
+namespace medverse::xr {
+namespace {
+
+bool lostResult(XrResult r) { return r == XR_ERROR_SESSION_LOST; }
+
+}  // namespace
+
+Result<std::unique_ptr<Session>> Session::create(XrRuntime& runtime, render::Context& context,
+                                                 ControllerInput& input) {
+  std::unique_ptr<Session> s(new Session(runtime, context, input));
+  if (Status st = s->init(); !st) {
+    return st.error();
+  }
+  return s;
+}
+
+Status Session::init() {
+  instance_ = runtime_.instance();
+  XrGraphicsBindingVulkan2KHR binding{XR_TYPE_GRAPHICS_BINDING_VULKAN2_KHR};
+  binding.instance = context_.instance();
+  binding.physicalDevice = context_.physicalDevice();
+  binding.device = context_.device();
+  binding.queueFamilyIndex = context_.queueFamily();
+  binding.queueIndex = 0;
+  XrSessionCreateInfo info{XR_TYPE_SESSION_CREATE_INFO};
+  info.next = &binding;
+  info.systemId = runtime_.system();
+  MV_XR_TRY(instance_, xrCreateSession(instance_, &info, &session_));
+
+  uint32_t count = 0;
+  MV_XR_TRY(instance_, xrEnumerateReferenceSpaces(session_, 0, &count, nullptr));
+  std::vector<XrReferenceSpaceType> spaces(count);
+  MV_XR_TRY(instance_, xrEnumerateReferenceSpaces(session_, count, &count, spaces.data()));
+  // The room is laid out on the floor: STAGE when the runtime tracks one.
+  baseType_ = std::find(spaces.begin(), spaces.end(), XR_REFERENCE_SPACE_TYPE_STAGE) != spaces.end()
+                  ? XR_REFERENCE_SPACE_TYPE_STAGE
+                  : XR_REFERENCE_SPACE_TYPE_LOCAL;
+  if (Status s = createBaseSpace(Pose{}); !s) {
+    return s;
+  }
+  XrReferenceSpaceCreateInfo view{XR_TYPE_REFERENCE_SPACE_CREATE_INFO};
+  view.referenceSpaceType = XR_REFERENCE_SPACE_TYPE_VIEW;
+  view.poseInReferenceSpace = toXr(Pose{});
+  MV_XR_TRY(instance_, xrCreateReferenceSpace(session_, &view, &viewSpace_));
+
+  if (Status s = input_.attach(session_); !s) {
+    return s;
+  }
+  const XrViewConfigurationView& v = runtime_.views()[0];
+  Result<std::unique_ptr<StereoSwapchain>> swapchain = StereoSwapchain::create(
+      instance_, session_, context_, v.recommendedImageRectWidth, v.recommendedImageRectHeight);
+  if (!swapchain) {
+    return swapchain.error();
+  }
+  swapchain_ = std::move(*swapchain);
+  return {};
+}
+
+Status Session::createBaseSpace(const Pose& offset) {
+  if (baseSpace_ != XR_NULL_HANDLE) {
+    xrDestroySpace(baseSpace_);
+    baseSpace_ = XR_NULL_HANDLE;
+  }
+  XrReferenceSpaceCreateInfo info{XR_TYPE_REFERENCE_SPACE_CREATE_INFO};
+  info.referenceSpaceType = baseType_;
+  info.poseInReferenceSpace = toXr(offset);
+  MV_XR_TRY(instance_, xrCreateReferenceSpace(session_, &info, &baseSpace_));
+  recenterOffset_ = offset;
+  return {};
+}
+
+Session::~Session() {
+  swapchain_.reset();
+  input_.detach();
+  if (viewSpace_ != XR_NULL_HANDLE) {
+    xrDestroySpace(viewSpace_);
+  }
+  if (baseSpace_ != XR_NULL_HANDLE) {
+    xrDestroySpace(baseSpace_);
+  }
+  if (session_ != XR_NULL_HANDLE) {
+    xrDestroySession(session_);
+  }
+}
+
+Status Session::onStateChanged(XrSessionState state) {
+  log::get("xr")->info("session state {} -> {}", sessionStateName(state_), sessionStateName(state));
+  state_ = state;
+  switch (state) {
+    case XR_SESSION_STATE_READY: {
+      XrSessionBeginInfo begin{XR_TYPE_SESSION_BEGIN_INFO};
+      begin.primaryViewConfigurationType = XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO;
+      MV_XR_TRY(instance_, xrBeginSession(session_, &begin));
+      running_ = true;
+      break;
+    }
+    case XR_SESSION_STATE_STOPPING:
+      MV_XR_TRY(instance_, xrEndSession(session_));
+      running_ = false;
+      break;
+    case XR_SESSION_STATE_LOSS_PENDING:
+      // The runtime is losing the device: tear this session down and make a new one.
+      running_ = false;
+      lost_ = true;
+      break;
+    case XR_SESSION_STATE_EXITING:
+      exiting_ = true;
+      break;
+    case XR_SESSION_STATE_IDLE:
+    case XR_SESSION_STATE_SYNCHRONIZED:
+    case XR_SESSION_STATE_VISIBLE:
+    case XR_SESSION_STATE_FOCUSED:
+    default:
+      break;
+  }
+  return {};
+}
+
+Status Session::requestExit() {
+  if (exitRequested_ || !running_) {
+    return {};
+  }
+  exitRequested_ = true;
+  XrResult r = xrRequestExitSession(session_);
+  if (lostResult(r)) {
+    lost_ = true;
+    return {};
+  }
+  MV_XR_TRY(instance_, r);
+  return {};
+}
+
+Status Session::recenter() {
+  if (lastDisplayTime_ == 0) {
+    return {};
+  }
+  // Where the head is in the un-recentred base space: keep its heading (yaw)
+  // and its floor position, so the room stays level and on the floor.
+  XrReferenceSpaceCreateInfo info{XR_TYPE_REFERENCE_SPACE_CREATE_INFO};
+  info.referenceSpaceType = baseType_;
+  info.poseInReferenceSpace = toXr(Pose{});
+  XrSpace raw = XR_NULL_HANDLE;
+  MV_XR_TRY(instance_, xrCreateReferenceSpace(session_, &info, &raw));
+  XrSpaceLocation loc{XR_TYPE_SPACE_LOCATION};
+  XrResult r = xrLocateSpace(viewSpace_, raw, lastDisplayTime_, &loc);
+  xrDestroySpace(raw);
+  MV_XR_TRY(instance_, r);
+  if ((loc.locationFlags & XR_SPACE_LOCATION_POSITION_VALID_BIT) == 0) {
+    return {};
+  }
+  Pose head = fromXr(loc.pose);
+  glm::vec3 forward = head.orientation * glm::vec3(0, 0, -1);
+  const float yaw = std::atan2(-forward.x, -forward.z);
+  Pose offset{{head.position.x, baseType_ == XR_REFERENCE_SPACE_TYPE_LOCAL ? head.position.y : 0.0F,
+               head.position.z},
+              glm::angleAxis(yaw, glm::vec3(0, 1, 0))};
+  return createBaseSpace(offset);
+}
+
+Status Session::frame(render::Renderer& renderer, const FrameCallbacks& callbacks, float nearZ,
+                      float farZ) {
+  XrFrameWaitInfo waitInfo{XR_TYPE_FRAME_WAIT_INFO};
+  XrFrameState frameState{XR_TYPE_FRAME_STATE};
+  XrResult r = xrWaitFrame(session_, &waitInfo, &frameState);
+  if (lostResult(r)) {
+    lost_ = true;
+    return {};
+  }
+  MV_XR_TRY(instance_, r);
+  XrFrameBeginInfo beginInfo{XR_TYPE_FRAME_BEGIN_INFO};
+  r = xrBeginFrame(session_, &beginInfo);
+  if (lostResult(r)) {
+    lost_ = true;
+    return {};
+  }
+  MV_XR_TRY(instance_, r);
+
+  XrFrameInfo info;
+  info.index = frameIndex_++;
+  info.predictedDisplayTime = frameState.predictedDisplayTime;
+  info.shouldRender = frameState.shouldRender != XR_FALSE;
+  info.blendMode = runtime_.blendMode();
+  lastDisplayTime_ = frameState.predictedDisplayTime;
+  if (Status s = input_.sync(baseSpace_, frameState.predictedDisplayTime, info.input); !s) {
+    return s;
+  }
+
+  std::array<XrView, 2> views{};
+  views.fill({XR_TYPE_VIEW});
+  if (info.shouldRender) {
+    XrViewLocateInfo locate{XR_TYPE_VIEW_LOCATE_INFO};
+    locate.viewConfigurationType = XR_VIEW_CONFIGURATION_TYPE_PRIMARY_STEREO;
+    locate.displayTime = frameState.predictedDisplayTime;
+    locate.space = baseSpace_;
+    XrViewState viewState{XR_TYPE_VIEW_STATE};
+    uint32_t count = 0;
+    MV_XR_TRY(instance_, xrLocateViews(session_, &locate, &viewState, 2, &count, views.data()));
+    const XrViewStateFlags needed =
+        XR_VIEW_STATE_POSITION_VALID_BIT | XR_VIEW_STATE_ORIENTATION_VALID_BIT;
+    info.viewsValid = (viewState.viewStateFlags & needed) == needed;
+    for (int eye = 0; eye < 2 && info.viewsValid; ++eye) {
+      EyeView& e = info.eyes[eye];
+      e.pose = fromXr(views[eye].pose);
+      e.fov = views[eye].fov;
+      e.camera.view = glm::inverse(e.pose.matrix());
+      e.camera.projection = render::perspectiveFromFov(e.fov.angleLeft, e.fov.angleRight,
+                                                       e.fov.angleUp, e.fov.angleDown, nearZ, farZ);
+      e.camera.position = e.pose.position;
+    }
+  }
+  if (callbacks.update) {
+    callbacks.update(info);
+  }
+
+  std::array<XrCompositionLayerProjectionView, 2> projViews{};
+  std::array<XrCompositionLayerDepthInfoKHR, 2> depthInfos{};
+  XrCompositionLayerProjection layer{XR_TYPE_COMPOSITION_LAYER_PROJECTION};
+  std::vector<const XrCompositionLayerBaseHeader*> layers;
+  if (info.shouldRender && info.viewsValid && callbacks.view) {
+    if (Status s = swapchain_->acquire(); !s) {
+      return s;
+    }
+    for (int eye = 0; eye < 2; ++eye) {
+      render::RenderView view = callbacks.view(info, eye, info.eyes[eye].camera);
+      if (info.blendMode != XR_ENVIRONMENT_BLEND_MODE_OPAQUE) {
+        view.clearColor = {0.0F, 0.0F, 0.0F, 0.0F};  // the real world shows through
+      } else {
+        view.clearColor.a = 1.0F;
+      }
+      Result<render::RenderTargetInfo> target = swapchain_->target(eye);
+      if (!target) {
+        return target.error();
+      }
+      if (Status s = renderer.render(view, *target); !s) {
+        return s;
+      }
+      const XrRect2Di rect{{0, 0},
+                           {static_cast<int32_t>(swapchain_->width()),
+                            static_cast<int32_t>(swapchain_->height())}};
+      projViews[eye] = {XR_TYPE_COMPOSITION_LAYER_PROJECTION_VIEW};
+      projViews[eye].pose = views[eye].pose;
+      projViews[eye].fov = views[eye].fov;
+      projViews[eye].subImage = {swapchain_->color(), rect, static_cast<uint32_t>(eye)};
+      if (runtime_.depthLayerSupported()) {
+        depthInfos[eye] = {XR_TYPE_COMPOSITION_LAYER_DEPTH_INFO_KHR};
+        depthInfos[eye].subImage = {swapchain_->depth(), rect, static_cast<uint32_t>(eye)};
+        depthInfos[eye].minDepth = 0.0F;
+        depthInfos[eye].maxDepth = 1.0F;
+        depthInfos[eye].nearZ = nearZ;
+        depthInfos[eye].farZ = farZ;
+        projViews[eye].next = &depthInfos[eye];
+      }
+    }
+    if (Status s = swapchain_->release(); !s) {
+      return s;
+    }
+    layer.layerFlags = info.blendMode == XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND
+                           ? XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT
+                           : 0;
+    layer.space = baseSpace_;
+    layer.viewCount = 2;
+    layer.views = projViews.data();
+    layers.push_back(reinterpret_cast<const XrCompositionLayerBaseHeader*>(&layer));
+    ++framesRendered_;
+  }
+  XrFrameEndInfo end{XR_TYPE_FRAME_END_INFO};
+  end.displayTime = frameState.predictedDisplayTime;
+  end.environmentBlendMode = info.blendMode;
+  end.layerCount = static_cast<uint32_t>(layers.size());
+  end.layers = layers.data();
+  r = xrEndFrame(session_, &end);
+  if (lostResult(r)) {
+    lost_ = true;
+    return {};
+  }
+  MV_XR_TRY(instance_, r);
+  return {};
+}
+
+}  // namespace medverse::xr
