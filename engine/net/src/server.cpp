@@ -553,6 +553,20 @@ std::optional<ConnectionStats> Server::stats(PeerId peer) const {
   return stats;
 }
 
+std::optional<size_t> Server::backlogBytes(PeerId peer) const {
+  const Connection* conn = impl_->find(peer);
+  if (conn == nullptr) {
+    return std::nullopt;
+  }
+  ENetPeer* p = conn->peer;
+  size_t bytes = p->reliableDataInTransit;
+  for (ENetListIterator it = enet_list_begin(&p->outgoingCommands);
+       it != enet_list_end(&p->outgoingCommands); it = enet_list_next(it)) {
+    bytes += reinterpret_cast<const ENetOutgoingCommand*>(it)->fragmentLength;  // NOLINT
+  }
+  return bytes;
+}
+
 WireStats Server::wireStats() const {
   return impl_->wire;
 }

@@ -1,0 +1,450 @@
+// Case distribution over a real server and real clients on loopback: what a
+// participant joining a room notices is that the case arrives intact, that a
+// dropped connection does not start it over, that a second join is instant,
+// and that the other avatars keep moving while it downloads.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <system_error>
+
+#include "medverse/net/asset_transfer.h"
+#include "net_test_support.h"
+
+using namespace nettest;
+
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device entropy;
+    path_ = std::filesystem::temp_directory_path() /
+            ("medverse-assets-" + std::to_string(entropy()) + "-" + std::to_string(entropy()));
+    std::filesystem::create_directories(path_);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  TempDir(TempDir&&) = delete;
+  TempDir& operator=(TempDir&&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  [[nodiscard]] std::filesystem::path operator/(const std::string& name) const {
+    return path_ / name;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::vector<uint8_t> readAll(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void writeAll(const std::filesystem::path& path, const std::vector<uint8_t>& bytes) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT
+            static_cast<std::streamsize>(bytes.size()));
+  REQUIRE(out.good());
+}
+
+std::vector<uint8_t> randomBytes(size_t size, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<uint8_t> bytes(size);
+  for (auto& b : bytes) {
+    b = static_cast<uint8_t>(rng());
+  }
+  return bytes;
+}
+
+// A case directory as medverse-case writes one: a manifest and blobs, one of
+// them not a multiple of the chunk size.
+void writeCase(const std::filesystem::path& dir, size_t volumeBytes) {
+  const std::string manifest = R"({"format": "medverse-case", "version": 1})";
+  writeAll(dir / "manifest.json", std::vector<uint8_t>(manifest.begin(), manifest.end()));
+  writeAll(dir / "volume.bin", randomBytes(volumeBytes, 1));
+  writeAll(dir / "surfaces" / "0000.bin", randomBytes(3 * kAssetChunkBytes + 17, 2));
+  writeAll(dir / "surfaces" / "0001.bin", {});
+}
+
+void requireSameFiles(const std::filesystem::path& a, const std::filesystem::path& b) {
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(a)) {
+    if (!entry.is_regular_file()) {
+      continue;
+    }
+    const auto relative = std::filesystem::relative(entry.path(), a);
+    CAPTURE(relative.string());
+    REQUIRE(std::filesystem::exists(b / relative));
+    CHECK(readAll(entry.path()) == readAll(b / relative));
+    ++files;
+  }
+  REQUIRE(files > 0);
+}
+
+AssetClientConfig cacheAt(const std::filesystem::path& dir) {
+  AssetClientConfig config;
+  config.cacheDir = dir;
+  return config;
+}
+
+// A room: the transport harness plus the asset server and one asset client
+// per transport client, wired the way asset_transfer.h says.
+class CaseRoom {
+ public:
+  explicit CaseRoom(const std::filesystem::path& caseDir, AssetServerConfig config = {})
+      : assets(std::move(AssetServer::serve(caseDir, std::move(config))).value()) {}
+
+  size_t addClient(const std::filesystem::path& cache) {
+    const size_t i = h.addClient();
+    auto client = AssetClient::create(cacheAt(cache));
+    REQUIRE(client.ok());
+    receivers.resize(i + 1);
+    receivers[i] = std::make_unique<AssetClient>(std::move(client).value());
+    return i;
+  }
+
+  // Replaces client i (the process restarted) with a fresh one on `cache`.
+  void restartClient(size_t i, const std::filesystem::path& cache) {
+    h.clients[i] = std::make_unique<Client>(clientConfig());
+    h.clientLogs[i] = ClientLog{};
+    auto client = AssetClient::create(cacheAt(cache));
+    REQUIRE(client.ok());
+    receivers[i] = std::make_unique<AssetClient>(std::move(client).value());
+  }
+
+  AssetClient& receiver(size_t i) { return *receivers.at(i); }
+
+  void serviceServer() {
+    auto events = h.server->service(1);
+    std::vector<Server::Event> rest;
+    for (auto& event : events) {
+      if (auto* c = std::get_if<Server::Connected>(&event)) {
+        REQUIRE(assets.offer(*h.server, c->peer).ok());
+      } else if (auto* r = std::get_if<Server::Received>(&event)) {
+        if (r->channel == Channel::Assets) {
+          assets.handle(*h.server, r->peer, r->bytes);
+          continue;
+        }
+      } else if (auto* d = std::get_if<Server::Disconnected>(&event)) {
+        assets.forget(d->peer);
+      }
+      rest.push_back(std::move(event));
+    }
+    h.serverLog.take(std::move(rest));
+    assets.pump(*h.server);
+  }
+
+  void serviceClient(size_t i) {
+    Client& client = h.client(i);
+    auto events = client.service(1);
+    std::vector<Client::Event> rest;
+    for (auto& event : events) {
+      if (auto* r = std::get_if<Client::Received>(&event)) {
+        if (r->channel == Channel::Assets) {
+          receivers[i]->handle(client, r->bytes);
+          ++assetMessages;
+          continue;
+        }
+      } else if (std::holds_alternative<Client::Disconnected>(event) ||
+                 std::holds_alternative<Client::Reconnecting>(event)) {
+        receivers[i]->connectionLost();
+      }
+      rest.push_back(std::move(event));
+    }
+    h.log(i).take(std::move(rest));
+    receivers[i]->service(client);
+  }
+
+  void pump() {
+    serviceServer();
+    for (size_t i = 0; i < h.clients.size(); ++i) {
+      serviceClient(i);
+    }
+  }
+
+  template <typename Done>
+  bool until(Done&& done, int bound = kPumpBound) {
+    return pumpUntil([this] { pump(); }, std::forward<Done>(done), bound);
+  }
+
+  void join(size_t i, uint64_t clientId) {
+    const size_t before = h.serverLog.connected.size();
+    h.connect(i, issueString(h.key, {.clientId = clientId}));
+    REQUIRE(until([&] { return h.serverLog.connected.size() > before; }));
+  }
+
+  bool complete(size_t i) { return receivers.at(i)->state() == AssetClient::State::Complete; }
+
+  Harness h;
+  AssetServer assets;
+  std::vector<std::unique_ptr<AssetClient>> receivers;
+  uint64_t assetMessages = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a file set lists every file with whole-file and per-chunk hashes") {
+  TempDir dir;
+  writeCase(dir / "case", 2 * kAssetChunkBytes);
+  auto set = scanFileSet(dir / "case");
+  REQUIRE(set.ok());
+  REQUIRE(set->files.size() == 4);
+  CHECK(set->files[0].path == "manifest.json");
+  CHECK(set->files[1].path == "surfaces/0000.bin");
+  CHECK(set->files[1].chunkCount() == 4);
+  CHECK(set->files[1].chunkSize(3) == 17);
+  CHECK(set->files[2].path == "surfaces/0001.bin");
+  CHECK(set->files[2].chunkCount() == 0);
+  CHECK(set->files[3].hash == *hashFile(dir / "case" / "volume.bin"));
+  // The set id depends on the content, not on where the case lies.
+  std::filesystem::copy(dir / "case", dir / "copy", std::filesystem::copy_options::recursive);
+  CHECK(scanFileSet(dir / "copy")->id() == set->id());
+  writeAll(dir / "copy" / "manifest.json", {'{', '}'});
+  CHECK(scanFileSet(dir / "copy")->id() != set->id());
+}
+
+TEST_CASE("paths that would escape the cache are refused") {
+  for (const char* bad : {"", "/etc/passwd", "../up", "a/../../b", "a//b", "./a", "a/", "a\\b",
+                          "tab\there"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(checkFileSetPath(bad).ok());
+  }
+  for (const char* good : {"manifest.json", "surfaces/0001.bin", "a/b/c..d"}) {
+    CAPTURE(good);
+    CHECK(checkFileSetPath(good).ok());
+  }
+}
+
+TEST_CASE("a client without the case receives it byte for byte, with progress") {
+  TempDir dir;
+  writeCase(dir / "case", 20 * kAssetChunkBytes + 1000);
+  CaseRoom room(dir / "case");
+  const size_t c = room.addClient(dir / "cache");
+  std::vector<AssetProgress> progress;
+  {
+    AssetClientConfig config = cacheAt(dir / "cache");
+    config.onProgress = [&](const AssetProgress& p) { progress.push_back(p); };
+    auto receiver = AssetClient::create(config);
+    REQUIRE(receiver.ok());
+    room.receivers[c] = std::make_unique<AssetClient>(std::move(receiver).value());
+  }
+  room.join(c, 1);
+  REQUIRE(room.until([&] { return room.complete(c); }));
+
+  requireSameFiles(dir / "case", room.receiver(c).directory());
+  const uint64_t total = room.assets.fileSet().totalBytes();
+  REQUIRE(!progress.empty());
+  CHECK(progress.front().bytesDone == 0);
+  CHECK(progress.back().bytesDone == total);
+  CHECK(progress.back().bytesTotal == total);
+  CHECK(std::is_sorted(progress.begin(), progress.end(),
+                       [](const auto& a, const auto& b) { return a.bytesDone < b.bytesDone; }));
+  CHECK(room.receiver(c).stats().chunkBytesReceived == total);
+  CHECK(room.receiver(c).stats().chunksRejected == 0);
+  // The server hears that the client holds the case.
+  std::vector<PeerId> holders;
+  REQUIRE(room.until([&] {
+    for (const PeerId p : room.assets.takeCompleted()) {
+      holders.push_back(p);
+    }
+    return !holders.empty();
+  }));
+  CHECK(holders == room.h.server->connectedPeers());
+}
+
+TEST_CASE("a second join with the same case transfers nothing") {
+  TempDir dir;
+  writeCase(dir / "case", 10 * kAssetChunkBytes);
+  CaseRoom room(dir / "case");
+  const size_t first = room.addClient(dir / "cache");
+  room.join(first, 1);
+  REQUIRE(room.until([&] { return room.complete(first); }));
+  const AssetServerStats served = room.assets.stats();
+
+  // The same machine joins again later: a new process on the same cache.
+  room.h.client(first).disconnect();
+  REQUIRE(room.until([&] { return room.h.server->connectedPeers().empty(); }));
+  room.restartClient(first, dir / "cache");
+  room.join(first, 1);
+  REQUIRE(room.until([&] { return room.complete(first); }));
+  CHECK(room.receiver(first).stats().requestsSent == 0);
+  CHECK(room.receiver(first).stats().chunkBytesReceived == 0);
+  CHECK(room.receiver(first).stats().bytesFromDisk == room.assets.fileSet().totalBytes());
+  CHECK(room.assets.stats().chunksSent == served.chunksSent);
+  requireSameFiles(dir / "case", room.receiver(first).directory());
+}
+
+TEST_CASE("an interrupted transfer resumes and moves only the rest") {
+  TempDir dir;
+  writeCase(dir / "case", 40 * kAssetChunkBytes);
+  CaseRoom room(dir / "case");
+  const size_t c = room.addClient(dir / "cache");
+  const uint64_t total = room.assets.fileSet().totalBytes();
+  room.join(c, 1);
+  REQUIRE(room.until([&] { return room.receiver(c).progress().bytesDone >= total / 3; }));
+  const uint64_t before = room.receiver(c).stats().chunkBytesReceived;
+  REQUIRE(before < total);
+
+  SUBCASE("the same client reconnects") {
+    room.h.client(c).disconnect();
+    REQUIRE(room.until([&] { return !room.h.log(c).disconnected.empty(); }));
+    REQUIRE(room.receiver(c).state() == AssetClient::State::Transferring);
+    room.join(c, 1);
+    REQUIRE(room.until([&] { return room.complete(c); }));
+    const AssetClientStats stats = room.receiver(c).stats();
+    // Only what was written before the drop came from disk; chunks in
+    // flight at the drop were lost and asked for again.
+    CHECK(stats.bytesFromDisk == before);
+    CHECK(stats.chunkBytesReceived == total);  // counted across both connections
+  }
+  SUBCASE("the client process restarts") {
+    room.restartClient(c, dir / "cache");
+    REQUIRE(room.until([&] { return room.h.server->connectedPeers().empty(); }));
+    room.join(c, 1);
+    REQUIRE(room.until([&] { return room.complete(c); }));
+    const AssetClientStats stats = room.receiver(c).stats();
+    CHECK(stats.bytesFromDisk == before);
+    CHECK(stats.chunkBytesReceived == total - before);
+  }
+  requireSameFiles(dir / "case", room.receiver(c).directory());
+}
+
+TEST_CASE("a damaged chunk is caught on arrival and asked for again, never kept") {
+  TempDir dir;
+  writeCase(dir / "case", 8 * kAssetChunkBytes);
+  const FileSetEntry volume = scanFileSet(dir / "case")->files.back();
+  REQUIRE(volume.path == "volume.bin");
+  const uint32_t volumeIndex = 3;
+  int damaged = 0;
+  int damageLimit = 1;
+  AssetServerConfig config;
+  config.tamperForTest = [&](uint32_t file, uint32_t chunk, std::vector<uint8_t>& data) {
+    if (file == volumeIndex && chunk == 2 && damaged < damageLimit) {
+      data[1234] ^= 0x10U;
+      ++damaged;
+    }
+  };
+
+  SUBCASE("once: the transfer heals") {
+    CaseRoom room(dir / "case", config);
+    const size_t c = room.addClient(dir / "cache");
+    room.join(c, 1);
+    REQUIRE(room.until([&] { return room.complete(c); }));
+    CHECK(damaged == 1);
+    CHECK(room.receiver(c).stats().chunksRejected == 1);
+    CHECK(room.receiver(c).stats().chunksAskedAgain >= 1);
+    requireSameFiles(dir / "case", room.receiver(c).directory());
+  }
+  SUBCASE("every time: the transfer fails and the damage is not on disk") {
+    damageLimit = 1000;
+    CaseRoom room(dir / "case", config);
+    const size_t c = room.addClient(dir / "cache");
+    room.join(c, 1);
+    REQUIRE(room.until([&] { return room.receiver(c).state() == AssetClient::State::Failed; }));
+    CHECK(room.receiver(c).error().find("damaged") != std::string::npos);
+    CHECK(room.receiver(c).stats().chunksRejected == 3);
+    CHECK_FALSE(std::filesystem::exists(dir / "cache" / "objects" / volume.hash.hex()));
+    // Whatever of the partial file exists holds no trace of the bad chunk.
+    const auto partial = readAll(dir / "cache" / "partial" / volume.hash.hex());
+    const size_t offset = 2 * kAssetChunkBytes;
+    if (partial.size() > offset) {
+      const auto original = readAll(dir / "case" / "volume.bin");
+      const size_t end = std::min(partial.size(), offset + kAssetChunkBytes);
+      for (size_t i = offset; i < end; ++i) {
+        REQUIRE((partial[i] == 0 || partial[i] == original[i]));
+      }
+    }
+  }
+}
+
+TEST_CASE("poses keep flowing every service round while a case downloads") {
+  TempDir dir;
+  writeCase(dir / "case", 96 * kAssetChunkBytes);  // 6 MiB: many rounds of transfer
+  CaseRoom room(dir / "case");
+  const size_t c = room.addClient(dir / "cache");
+  room.join(c, 1);
+  const PeerId peer = room.h.serverLog.connected.back().peer;
+
+  // Each round the server sends the client a pose-sized snapshot and the
+  // client sends the server a pose, both stamped with the round.
+  auto pose = [](uint32_t round) {
+    std::vector<uint8_t> bytes(40, 0x5A);
+    std::memcpy(bytes.data(), &round, sizeof round);
+    return bytes;
+  };
+  auto roundOf = [](const std::vector<uint8_t>& bytes) {
+    uint32_t round = 0;
+    std::memcpy(&round, bytes.data(), sizeof round);
+    return round;
+  };
+  uint32_t round = 0;
+  uint32_t roundsTransferring = 0;
+  uint32_t worstDown = 0;
+  uint32_t worstUp = 0;
+  uint32_t worstControl = 0;
+  size_t controlSent = 0;
+  size_t downSeen = 0;
+  size_t upSeen = 0;
+  size_t sent = 0;
+  while (!room.complete(c) && round < static_cast<uint32_t>(kPumpBound)) {
+    ++round;
+    const uint64_t messagesBefore = room.assetMessages;
+    if (room.h.client(c).state() == Client::State::Connected) {
+      REQUIRE(room.h.server->sendTo(peer, Channel::Snapshots, pose(round)).ok());
+      REQUIRE(room.h.client(c).send(Channel::Input, pose(round)).ok());
+      ++sent;
+      if (round % 8 == 0) {  // an RPC now and then, reliable like the chunks
+        REQUIRE(room.h.server->sendTo(peer, Channel::Control, pose(round)).ok());
+        ++controlSent;
+      }
+    }
+    room.pump();
+    if (room.assetMessages > messagesBefore) {
+      ++roundsTransferring;
+    }
+    for (; downSeen < room.h.log(c).received.size(); ++downSeen) {
+      const auto& r = room.h.log(c).received[downSeen];
+      if (r.channel == Channel::Snapshots) {
+        worstDown = std::max(worstDown, round - roundOf(r.bytes));
+      } else if (r.channel == Channel::Control) {
+        worstControl = std::max(worstControl, round - roundOf(r.bytes));
+      }
+    }
+    for (; upSeen < room.h.serverLog.received.size(); ++upSeen) {
+      const auto& r = room.h.serverLog.received[upSeen];
+      if (r.channel == Channel::Input) {
+        worstUp = std::max(worstUp, round - roundOf(r.bytes));
+      }
+    }
+  }
+  REQUIRE(room.complete(c));
+  MESSAGE("transfer took " << round << " rounds (" << roundsTransferring
+                           << " with chunks arriving); worst pose wait: down " << worstDown
+                           << ", up " << worstUp << " rounds; worst RPC wait " << worstControl
+                           << " rounds");
+  CHECK(roundsTransferring >= 10);  // the transfer really overlapped the poses
+  // Poses sent in a round arrive in the same round (server → client) or the
+  // next (client → server: the server services first); one round of slack
+  // for a loaded machine. RPCs share ENet's reliable window with the chunks,
+  // so they may wait for the chunks queued ahead of them: the server's
+  // backlog limit keeps that to a round or two (without it: ~100 rounds).
+  CHECK(worstDown <= 2);
+  CHECK(worstUp <= 3);
+  CHECK(worstControl <= 4);
+  CHECK(controlSent >= 10);
+  const auto countOn = [](const auto& received, Channel channel) {
+    return std::count_if(received.begin(), received.end(),
+                         [&](const auto& r) { return r.channel == channel; });
+  };
+  CHECK(static_cast<size_t>(countOn(room.h.log(c).received, Channel::Snapshots)) + 2 >= sent);
+  CHECK(static_cast<size_t>(countOn(room.h.serverLog.received, Channel::Input)) + 3 >= sent);
+  requireSameFiles(dir / "case", room.receiver(c).directory());
+}
