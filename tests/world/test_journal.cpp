@@ -56,6 +56,11 @@ TEST_CASE("a new journal is private, write-ahead logged and fsynced on every com
   CHECK(journal.loadAnnotations()->empty());
   CHECK(journal.loadMeasurements()->empty());
   CHECK(journal.loadAudit()->empty());
+  // The write-ahead log holds annotation text too: just as private.
+  requireOk(journal.record(annotationEvent(sampleAnnotation(1), "expert")));
+  const std::filesystem::path wal = path.string() + "-wal";
+  REQUIRE(::stat(wal.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777U) == 0600U);
 }
 
 TEST_CASE("reopening a journal restores live annotations and measurements and the audit trail") {
