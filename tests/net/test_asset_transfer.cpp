@@ -212,8 +212,8 @@ TEST_CASE("a file set lists every file with whole-file and per-chunk hashes") {
 }
 
 TEST_CASE("paths that would escape the cache are refused") {
-  for (const char* bad : {"", "/etc/passwd", "../up", "a/../../b", "a//b", "./a", "a/", "a\\b",
-                          "tab\there"}) {
+  for (const char* bad :
+       {"", "/etc/passwd", "../up", "a/../../b", "a//b", "./a", "a/", "a\\b", "tab\there"}) {
     CAPTURE(bad);
     CHECK_FALSE(checkFileSetPath(bad).ok());
   }
@@ -374,8 +374,9 @@ TEST_CASE("poses keep flowing every service round while a case downloads") {
   const PeerId peer = room.h.serverLog.connected.back().peer;
 
   // Each round the server sends the client a pose-sized snapshot and the
-  // client sends the server a pose, both stamped with the round.
-  auto pose = [](uint32_t round) {
+  // client sends the server a pose, both stamped with the round; every 8th
+  // round the server also sends an RPC (reliable, like the chunks).
+  auto stamped = [](uint32_t round) {
     std::vector<uint8_t> bytes(40, 0x5A);
     std::memcpy(bytes.data(), &round, sizeof round);
     return bytes;
@@ -385,26 +386,34 @@ TEST_CASE("poses keep flowing every service round while a case downloads") {
     std::memcpy(&round, bytes.data(), sizeof round);
     return round;
   };
+  // Per stream: the longest a message waited, and the longest run of rounds
+  // in which none arrived.
+  struct Flow {
+    uint32_t worstWait = 0;
+    uint32_t worstGap = 0;
+    uint32_t lastArrival = 0;
+    size_t arrived = 0;
+    void arrive(uint32_t now, uint32_t sentIn) {
+      worstWait = std::max(worstWait, now - sentIn);
+      worstGap = std::max(worstGap, now - lastArrival);
+      lastArrival = now;
+      ++arrived;
+    }
+  };
+  Flow down;
+  Flow up;
+  Flow rpc;
   uint32_t round = 0;
   uint32_t roundsTransferring = 0;
-  uint32_t worstDown = 0;
-  uint32_t worstUp = 0;
-  uint32_t worstControl = 0;
-  size_t controlSent = 0;
   size_t downSeen = 0;
   size_t upSeen = 0;
-  size_t sent = 0;
   while (!room.complete(c) && round < static_cast<uint32_t>(kPumpBound)) {
     ++round;
     const uint64_t messagesBefore = room.assetMessages;
-    if (room.h.client(c).state() == Client::State::Connected) {
-      REQUIRE(room.h.server->sendTo(peer, Channel::Snapshots, pose(round)).ok());
-      REQUIRE(room.h.client(c).send(Channel::Input, pose(round)).ok());
-      ++sent;
-      if (round % 8 == 0) {  // an RPC now and then, reliable like the chunks
-        REQUIRE(room.h.server->sendTo(peer, Channel::Control, pose(round)).ok());
-        ++controlSent;
-      }
+    REQUIRE(room.h.server->sendTo(peer, Channel::Snapshots, stamped(round)).ok());
+    REQUIRE(room.h.client(c).send(Channel::Input, stamped(round)).ok());
+    if (round % 8 == 0) {
+      REQUIRE(room.h.server->sendTo(peer, Channel::Control, stamped(round)).ok());
     }
     room.pump();
     if (room.assetMessages > messagesBefore) {
@@ -412,39 +421,34 @@ TEST_CASE("poses keep flowing every service round while a case downloads") {
     }
     for (; downSeen < room.h.log(c).received.size(); ++downSeen) {
       const auto& r = room.h.log(c).received[downSeen];
-      if (r.channel == Channel::Snapshots) {
-        worstDown = std::max(worstDown, round - roundOf(r.bytes));
-      } else if (r.channel == Channel::Control) {
-        worstControl = std::max(worstControl, round - roundOf(r.bytes));
-      }
+      (r.channel == Channel::Snapshots ? down : rpc).arrive(round, roundOf(r.bytes));
     }
     for (; upSeen < room.h.serverLog.received.size(); ++upSeen) {
-      const auto& r = room.h.serverLog.received[upSeen];
-      if (r.channel == Channel::Input) {
-        worstUp = std::max(worstUp, round - roundOf(r.bytes));
-      }
+      up.arrive(round, roundOf(room.h.serverLog.received[upSeen].bytes));
     }
   }
   REQUIRE(room.complete(c));
-  MESSAGE("transfer took " << round << " rounds (" << roundsTransferring
-                           << " with chunks arriving); worst pose wait: down " << worstDown
-                           << ", up " << worstUp << " rounds; worst RPC wait " << worstControl
-                           << " rounds");
+  MESSAGE("transfer: " << round << " rounds, chunks arriving in " << roundsTransferring
+                       << "; poses down: " << down.arrived << " arrived, worst wait "
+                       << down.worstWait << ", worst gap " << down.worstGap << "; poses up: "
+                       << up.arrived << ", " << up.worstWait << ", " << up.worstGap
+                       << "; RPCs: " << rpc.arrived << ", worst wait " << rpc.worstWait);
   CHECK(roundsTransferring >= 10);  // the transfer really overlapped the poses
-  // Poses sent in a round arrive in the same round (server → client) or the
-  // next (client → server: the server services first); one round of slack
-  // for a loaded machine. RPCs share ENet's reliable window with the chunks,
-  // so they may wait for the chunks queued ahead of them: the server's
-  // backlog limit keeps that to a round or two (without it: ~100 rounds).
-  CHECK(worstDown <= 2);
-  CHECK(worstUp <= 3);
-  CHECK(worstControl <= 4);
-  CHECK(controlSent >= 10);
-  const auto countOn = [](const auto& received, Channel channel) {
-    return std::count_if(received.begin(), received.end(),
-                         [&](const auto& r) { return r.channel == channel; });
-  };
-  CHECK(static_cast<size_t>(countOn(room.h.log(c).received, Channel::Snapshots)) + 2 >= sent);
-  CHECK(static_cast<size_t>(countOn(room.h.serverLog.received, Channel::Input)) + 3 >= sent);
+  // A pose is delivered in the round it is sent (server → client) or the
+  // next (client → server: the server services first), every round, with a
+  // round of slack for a loaded machine (ENet's resend timers run on the
+  // clock). Without the transport's throttle setting (server.cpp), a busy
+  // machine made ENet drop poses for 10+ rounds in a row here.
+  CHECK(down.worstWait <= 2);
+  CHECK(up.worstWait <= 3);
+  CHECK(down.worstGap <= 2);
+  CHECK(up.worstGap <= 3);
+  CHECK(down.arrived + 1 >= round);
+  CHECK(up.arrived + 2 >= round);
+  // RPCs share ENet's reliable window with the chunks and wait for those
+  // queued before them; the server's backlog limit keeps that to a round or
+  // two (without it, ~100 rounds here).
+  CHECK(rpc.arrived == round / 8);
+  CHECK(rpc.worstWait <= 4);
   requireSameFiles(dir / "case", room.receiver(c).directory());
 }

@@ -160,8 +160,8 @@ TEST_CASE("an event the journal refuses leaves it unchanged") {
   refused(measurementEvent(lonely, "expert"), "2 to 64 points");
 
   // Removed ids are not reused: a replayed create after removal is refused.
-  requireOk(journal.record(
-      annotationRemovedEvent(5, AnnotationKind::Annotation, 10, 7, "x", "expert")));
+  requireOk(
+      journal.record(annotationRemovedEvent(5, AnnotationKind::Annotation, 10, 7, "x", "expert")));
   const Status again = journal.record(annotationEvent(sampleAnnotation(5), "expert"));
   REQUIRE_FALSE(again.ok());
   CHECK(again.error().message.find("ids are not reused") != std::string::npos);

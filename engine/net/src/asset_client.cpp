@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <deque>
 #include <fstream>
 #include <system_error>
@@ -44,8 +43,8 @@ struct FileState {
 bool readAt(int fd, uint64_t offset, std::span<uint8_t> out) {
   size_t done = 0;
   while (done < out.size()) {
-    const ssize_t n = pread(fd, out.data() + done, out.size() - done,
-                            static_cast<off_t>(offset + done));
+    const ssize_t n =
+        pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -60,8 +59,8 @@ bool readAt(int fd, uint64_t offset, std::span<uint8_t> out) {
 bool writeAt(int fd, uint64_t offset, std::span<const uint8_t> data) {
   size_t done = 0;
   while (done < data.size()) {
-    const ssize_t n = pwrite(fd, data.data() + done, data.size() - done,
-                             static_cast<off_t>(offset + done));
+    const ssize_t n =
+        pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -204,9 +203,8 @@ struct AssetClient::Impl {
         toRequest.pop_front();
         ++count;
       }
-      if (Status s = client.send(Channel::Assets,
-                                 assets::encode(assets::Request{setId, first.file, first.chunk,
-                                                                count}));
+      if (Status s = client.send(Channel::Assets, assets::encode(assets::Request{
+                                                      setId, first.file, first.chunk, count}));
           !s) {
         // Not connected: ask again after the next offer.
         for (uint32_t i = 0; i < count; ++i) {
@@ -223,8 +221,8 @@ struct AssetClient::Impl {
     if (state != State::Transferring) {
       return;
     }
-    const bool allComplete = std::all_of(files.begin(), files.end(),
-                                         [](const FileState& f) { return f.complete; });
+    const bool allComplete =
+        std::all_of(files.begin(), files.end(), [](const FileState& f) { return f.complete; });
     if (allComplete) {
       if (Status s = materialize(); !s) {
         fail(s.error().message);
@@ -281,7 +279,8 @@ struct AssetClient::Impl {
     const Fd fd(::open(partialPath(entry).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
     if (fd.get() < 0 ||
         !writeAt(fd.get(), static_cast<uint64_t>(ref.chunk) * kAssetChunkBytes, chunk.data)) {
-      fail("cannot write " + partialPath(entry).string() + ": " + std::strerror(errno));
+      const std::error_code why(errno, std::generic_category());
+      fail("cannot write " + partialPath(entry).string() + ": " + why.message());
       return;
     }
     file.have[ref.chunk] = true;

@@ -37,7 +37,7 @@ Result<Message> decodeOffer(BitReader& r) {
   for (uint32_t i = 0; i < count; ++i) {
     FileSetEntry file;
     const auto pathLength = static_cast<uint16_t>(r.readBits(16));
-    if (!r.ok() || pathLength * 8U > r.bitsRemaining()) {
+    if (!r.ok() || static_cast<size_t>(pathLength) * 8U > r.bitsRemaining()) {
       return malformed("offer", r);
     }
     file.path.resize(pathLength);
@@ -165,7 +165,7 @@ Result<Message> decode(std::span<const uint8_t> bytes) {
       m.file = wire::readU32(r);
       m.chunk = wire::readU32(r);
       const uint8_t length = wire::readU8(r);
-      if (!r.ok() || length * 8U != r.bitsRemaining()) {
+      if (!r.ok() || static_cast<size_t>(length) * 8U != r.bitsRemaining()) {
         return malformed("unavailable", r);
       }
       m.reason.resize(length);

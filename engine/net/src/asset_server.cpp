@@ -177,9 +177,9 @@ void AssetServer::pump(Server& server) {
         s.config.tamperForTest(ref.file, ref.chunk, *data);
       }
       const size_t bytes = data->size();
-      if (Status st = server.sendTo(peer, Channel::Assets,
-                                    assets::encode(assets::Chunk{ref.file, ref.chunk,
-                                                                 std::move(data).value()}));
+      if (Status st = server.sendTo(
+              peer, Channel::Assets,
+              assets::encode(assets::Chunk{ref.file, ref.chunk, std::move(data).value()}));
           !st) {
         queue.requested.push_front(ref);
         break;

@@ -32,7 +32,8 @@ Hash256 FileSet::id() const {
       sizes[4 + i] = static_cast<uint8_t>(file.size >> (8U * i));
     }
     hasher.update(sizes);
-    hasher.update({reinterpret_cast<const uint8_t*>(file.path.data()), file.path.size()});  // NOLINT
+    hasher.update(
+        {reinterpret_cast<const uint8_t*>(file.path.data()), file.path.size()});  // NOLINT
     hasher.update(file.hash.bytes);
   }
   return hasher.finish();

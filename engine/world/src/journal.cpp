@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <optional>
 #include <system_error>
 #include <utility>
@@ -184,7 +183,9 @@ class Statement {
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(stmt_.get()); }
 
-  [[nodiscard]] int64_t int64(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
+  [[nodiscard]] int64_t int64(int column) const {
+    return sqlite3_column_int64(stmt_.get(), column);
+  }
   [[nodiscard]] double real(int column) const { return sqlite3_column_double(stmt_.get(), column); }
   [[nodiscard]] bool isNull(int column) const {
     return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
@@ -204,7 +205,8 @@ class Statement {
 
 // A JSON value at a path of a payload, as SQLite's JSON functions see it.
 struct JsonField {
-  std::string type;  // "integer", "real", "text", "array", "object", "true", "false", "null"; "" if absent
+  std::string
+      type;  // "integer", "real", "text", "array", "object", "true", "false", "null"; "" if absent
   int64_t integer = 0;
   double real = 0.0;
   std::string text;
@@ -234,8 +236,11 @@ AuditEvent annotationEvent(const JournalAnnotation& annotation, std::string role
   json += ",\"text\":";
   appendJsonString(json, annotation.text);
   json += ",\"tick\":" + std::to_string(annotation.createdTick) + "}";
-  return AuditEvent{AuditEvent::Type::Annotation, annotation.authorClientId, annotation.author,
-                    std::move(role), "annotation " + std::to_string(annotation.id),
+  return AuditEvent{AuditEvent::Type::Annotation,
+                    annotation.authorClientId,
+                    annotation.author,
+                    std::move(role),
+                    "annotation " + std::to_string(annotation.id),
                     std::move(json)};
 }
 
@@ -250,8 +255,11 @@ AuditEvent measurementEvent(const JournalMeasurement& measurement, std::string r
   json += "],\"text\":";
   appendJsonString(json, measurement.text);
   json += ",\"tick\":" + std::to_string(measurement.createdTick) + "}";
-  return AuditEvent{AuditEvent::Type::Measurement, measurement.authorClientId, measurement.author,
-                    std::move(role), "measurement " + std::to_string(measurement.id),
+  return AuditEvent{AuditEvent::Type::Measurement,
+                    measurement.authorClientId,
+                    measurement.author,
+                    std::move(role),
+                    "measurement " + std::to_string(measurement.id),
                     std::move(json)};
 }
 
@@ -546,8 +554,7 @@ struct Journal::Impl {
           .bind(3, pointsMm[i].x)
           .bind(4, pointsMm[i].y)
           .bind(5, pointsMm[i].z);
-      if (Status s = stepDone(insertPoint, "cannot store measurement " + std::to_string(*id));
-          !s) {
+      if (Status s = stepDone(insertPoint, "cannot store measurement " + std::to_string(*id)); !s) {
         return s;
       }
     }
@@ -673,14 +680,15 @@ Result<Journal> Journal::open(const std::filesystem::path& path) {
     // start; SQLite gives the -wal file the same mode.
     const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0) {
-      return impl->error(std::string("cannot create: ") + std::strerror(errno));
+      const std::error_code why(errno, std::generic_category());
+      return impl->error("cannot create: " + why.message());
     }
     ::close(fd);
   }
 
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   impl->db.reset(raw);
   if (rc != SQLITE_OK) {
     return impl->error(std::string("cannot open: ") +
@@ -690,8 +698,7 @@ Result<Journal> Journal::open(const std::filesystem::path& path) {
   // Held for the life of the Journal: a second server on the same file is
   // refused instead of interleaving its writes. With WAL this also keeps the
   // WAL index in memory, so there is no -shm file.
-  if (Status s = impl->exec("PRAGMA locking_mode = EXCLUSIVE", "cannot set the locking mode");
-      !s) {
+  if (Status s = impl->exec("PRAGMA locking_mode = EXCLUSIVE", "cannot set the locking mode"); !s) {
     return s.error();
   }
 
@@ -733,8 +740,7 @@ Result<Journal> Journal::open(const std::filesystem::path& path) {
     if (schema > kJournalSchemaVersion) {
       return impl->error("schema version " + std::to_string(schema) +
                          " is newer than this build supports (" +
-                         std::to_string(kJournalSchemaVersion) +
-                         "); use a newer medverse-server");
+                         std::to_string(kJournalSchemaVersion) + "); use a newer medverse-server");
     }
     auto check = impl->scalar("PRAGMA quick_check(1)");
     if (!check) {
