@@ -331,6 +331,7 @@ TEST_CASE("a damaged chunk is caught on arrival and asked for again, never kept"
       data[1234] ^= 0x10U;
       ++damaged;
     }
+    return true;
   };
 
   SUBCASE("once: the transfer heals") {
@@ -363,6 +364,69 @@ TEST_CASE("a damaged chunk is caught on arrival and asked for again, never kept"
       }
     }
   }
+}
+
+TEST_CASE("a chunk lost on the way is noticed and asked for again") {
+  TempDir dir;
+  writeCase(dir / "case", 8 * kAssetChunkBytes);
+  const uint32_t volumeIndex = 3;
+  const uint32_t lastChunk = 7;
+  uint32_t target = 0;
+  int dropped = 0;
+  AssetServerConfig config;
+  config.tamperForTest = [&](uint32_t file, uint32_t chunk, std::vector<uint8_t>&) {
+    if (file == volumeIndex && chunk == target && dropped == 0) {
+      ++dropped;
+      return false;
+    }
+    return true;
+  };
+  SUBCASE("in the middle: the next chunk's arrival reveals the gap") {
+    target = 2;
+  }
+  SUBCASE("the very last: nothing follows, so the client notices the stall") {
+    target = lastChunk;
+  }
+  CaseRoom room(dir / "case", config);
+  const size_t c = room.addClient(dir / "cache");
+  AssetClientConfig clientConfig = cacheAt(dir / "cache");
+  clientConfig.stallServices = 50;
+  room.receivers[c] =
+      std::make_unique<AssetClient>(std::move(AssetClient::create(clientConfig)).value());
+  room.join(c, 1);
+  REQUIRE(room.until([&] { return room.complete(c); }));
+  CHECK(dropped == 1);
+  CHECK(room.receiver(c).stats().chunksAskedAgain >= 1);
+  CHECK(room.receiver(c).stats().chunksRejected == 0);
+  requireSameFiles(dir / "case", room.receiver(c).directory());
+}
+
+TEST_CASE("a hostile offer cannot write outside the cache, and garbage is refused") {
+  TempDir dir;
+  writeCase(dir / "case", kAssetChunkBytes);
+  CaseRoom room(dir / "case");
+  const size_t c = room.addClient(dir / "cache");
+  room.join(c, 1);
+  REQUIRE(room.until([&] { return room.complete(c); }));
+  const PeerId peer = room.h.serverLog.connected.back().peer;
+
+  // An offer of one empty file named "../escape" (layout: docs/PROTOCOL.md).
+  std::vector<uint8_t> offer = {0x01, 1, 0, 0, 0};
+  const std::string path = "../escape";
+  offer.push_back(static_cast<uint8_t>(path.size()));
+  offer.push_back(0);
+  offer.insert(offer.end(), path.begin(), path.end());
+  offer.insert(offer.end(), 8 + 32, 0);  // size 0, hash
+  REQUIRE(room.h.server->sendTo(peer, Channel::Assets, offer).ok());
+  REQUIRE(room.until([&] { return room.receiver(c).state() == AssetClient::State::Failed; }));
+  CHECK(room.receiver(c).error().find("'../escape'") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "escape"));
+  CHECK_FALSE(std::filesystem::exists(dir / "cache" / "sets" / "escape"));
+
+  // A truncated request from the client is counted and ignored.
+  REQUIRE(room.h.client(c).send(Channel::Assets, std::vector<uint8_t>{0x02, 1, 2}).ok());
+  REQUIRE(room.until([&] { return room.assets.stats().malformedMessages == 1; }));
+  CHECK(room.h.server->connectedPeers().size() == 1);
 }
 
 TEST_CASE("poses keep flowing every service round while a case downloads") {

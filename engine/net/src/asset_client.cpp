@@ -266,13 +266,13 @@ struct AssetClient::Impl {
     if (chunk.data.size() != entry.chunkSize(ref.chunk) ||
         hashBytes(chunk.data) != entry.chunkHashes[ref.chunk]) {
       ++stats.chunksRejected;
-      log->warn("chunk {} of '{}' arrived damaged (attempt {}); asking again", ref.chunk,
-                entry.path, file.attempts[ref.chunk] + 1);
       if (++file.attempts[ref.chunk] >= config.maxChunkAttempts) {
         fail("chunk " + std::to_string(ref.chunk) + " of '" + entry.path + "' arrived damaged " +
              std::to_string(file.attempts[ref.chunk]) + " times");
         return;
       }
+      log->warn("chunk {} of '{}' arrived damaged (attempt {}); asking again", ref.chunk,
+                entry.path, file.attempts[ref.chunk]);
       askAgain(ref);
       return;
     }

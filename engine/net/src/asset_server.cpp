@@ -173,8 +173,8 @@ void AssetServer::pump(Server& server) {
         s.refuse(server, peer, ref.file, ref.chunk, data.error().message);
         continue;
       }
-      if (s.config.tamperForTest) {
-        s.config.tamperForTest(ref.file, ref.chunk, *data);
+      if (s.config.tamperForTest && !s.config.tamperForTest(ref.file, ref.chunk, *data)) {
+        continue;
       }
       const size_t bytes = data->size();
       if (Status st = server.sendTo(

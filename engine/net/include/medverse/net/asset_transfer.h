@@ -52,8 +52,10 @@ struct AssetServerConfig {
   // Requested chunks a peer may have queued; more are refused.
   uint32_t maxQueuedChunks = 256;
   // Test hook: sees each chunk after it was read and checked, before it is
-  // sealed and sent; may alter it (to play a damaged chunk).
-  std::function<void(uint32_t file, uint32_t chunk, std::vector<uint8_t>& data)> tamperForTest;
+  // sealed and sent; may alter it (to play a damaged chunk) or return false
+  // to drop it (to play a message lost on the way: a sealed message that
+  // fails authentication is dropped although ENet delivered it).
+  std::function<bool(uint32_t file, uint32_t chunk, std::vector<uint8_t>& data)> tamperForTest;
 };
 
 struct AssetServerStats {
