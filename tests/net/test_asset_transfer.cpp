@@ -70,7 +70,7 @@ void writeCase(const std::filesystem::path& dir, size_t volumeBytes) {
   const std::string manifest = R"({"format": "medverse-case", "version": 1})";
   writeAll(dir / "manifest.json", std::vector<uint8_t>(manifest.begin(), manifest.end()));
   writeAll(dir / "volume.bin", randomBytes(volumeBytes, 1));
-  writeAll(dir / "surfaces" / "0000.bin", randomBytes(3 * kAssetChunkBytes + 17, 2));
+  writeAll(dir / "surfaces" / "0000.bin", randomBytes(size_t{3} * kAssetChunkBytes + 17, 2));
   writeAll(dir / "surfaces" / "0001.bin", {});
 }
 
@@ -193,7 +193,7 @@ class CaseRoom {
 
 TEST_CASE("a file set lists every file with whole-file and per-chunk hashes") {
   TempDir dir;
-  writeCase(dir / "case", 2 * kAssetChunkBytes);
+  writeCase(dir / "case", size_t{2} * kAssetChunkBytes);
   auto set = scanFileSet(dir / "case");
   REQUIRE(set.ok());
   REQUIRE(set->files.size() == 4);
@@ -225,7 +225,7 @@ TEST_CASE("paths that would escape the cache are refused") {
 
 TEST_CASE("a client without the case receives it byte for byte, with progress") {
   TempDir dir;
-  writeCase(dir / "case", 20 * kAssetChunkBytes + 1000);
+  writeCase(dir / "case", size_t{20} * kAssetChunkBytes + 1000);
   CaseRoom room(dir / "case");
   const size_t c = room.addClient(dir / "cache");
   std::vector<AssetProgress> progress;
@@ -262,7 +262,7 @@ TEST_CASE("a client without the case receives it byte for byte, with progress") 
 
 TEST_CASE("a second join with the same case transfers nothing") {
   TempDir dir;
-  writeCase(dir / "case", 10 * kAssetChunkBytes);
+  writeCase(dir / "case", size_t{10} * kAssetChunkBytes);
   CaseRoom room(dir / "case");
   const size_t first = room.addClient(dir / "cache");
   room.join(first, 1);
@@ -284,7 +284,7 @@ TEST_CASE("a second join with the same case transfers nothing") {
 
 TEST_CASE("an interrupted transfer resumes and moves only the rest") {
   TempDir dir;
-  writeCase(dir / "case", 40 * kAssetChunkBytes);
+  writeCase(dir / "case", size_t{40} * kAssetChunkBytes);
   CaseRoom room(dir / "case");
   const size_t c = room.addClient(dir / "cache");
   const uint64_t total = room.assets.fileSet().totalBytes();
@@ -319,7 +319,7 @@ TEST_CASE("an interrupted transfer resumes and moves only the rest") {
 
 TEST_CASE("a damaged chunk is caught on arrival and asked for again, never kept") {
   TempDir dir;
-  writeCase(dir / "case", 8 * kAssetChunkBytes);
+  writeCase(dir / "case", size_t{8} * kAssetChunkBytes);
   const FileSetEntry volume = scanFileSet(dir / "case")->files.back();
   REQUIRE(volume.path == "volume.bin");
   const uint32_t volumeIndex = 3;
@@ -355,7 +355,7 @@ TEST_CASE("a damaged chunk is caught on arrival and asked for again, never kept"
     CHECK_FALSE(std::filesystem::exists(dir / "cache" / "objects" / volume.hash.hex()));
     // Whatever of the partial file exists holds no trace of the bad chunk.
     const auto partial = readAll(dir / "cache" / "partial" / volume.hash.hex());
-    const size_t offset = 2 * kAssetChunkBytes;
+    const size_t offset = size_t{2} * kAssetChunkBytes;
     if (partial.size() > offset) {
       const auto original = readAll(dir / "case" / "volume.bin");
       const size_t end = std::min(partial.size(), offset + kAssetChunkBytes);
@@ -368,7 +368,7 @@ TEST_CASE("a damaged chunk is caught on arrival and asked for again, never kept"
 
 TEST_CASE("a chunk lost on the way is noticed and asked for again") {
   TempDir dir;
-  writeCase(dir / "case", 8 * kAssetChunkBytes);
+  writeCase(dir / "case", size_t{8} * kAssetChunkBytes);
   const uint32_t volumeIndex = 3;
   const uint32_t lastChunk = 7;
   uint32_t target = 0;
@@ -431,7 +431,7 @@ TEST_CASE("a hostile offer cannot write outside the cache, and garbage is refuse
 
 TEST_CASE("poses keep flowing every service round while a case downloads") {
   TempDir dir;
-  writeCase(dir / "case", 96 * kAssetChunkBytes);  // 6 MiB: many rounds of transfer
+  writeCase(dir / "case", size_t{96} * kAssetChunkBytes);  // 6 MiB: many rounds of transfer
   CaseRoom room(dir / "case");
   const size_t c = room.addClient(dir / "cache");
   room.join(c, 1);

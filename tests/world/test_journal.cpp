@@ -251,7 +251,7 @@ TEST_CASE("a damaged journal is refused with an error naming it") {
   REQUIRE(std::filesystem::file_size(path) > 8 * 4096);
   {
     std::fstream file(path, std::ios::binary | std::ios::in | std::ios::out);
-    file.seekp(4 * 4096);
+    file.seekp(std::streamoff{4} * 4096);
     const std::string garbage(4096, '\xA5');
     file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
     REQUIRE(file.good());

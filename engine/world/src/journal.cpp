@@ -683,7 +683,16 @@ Result<Journal> Journal::open(const std::filesystem::path& path) {
       const std::error_code why(errno, std::generic_category());
       return impl->error("cannot create: " + why.message());
     }
+    ::fsync(fd);
     ::close(fd);
+    // The new directory entry must survive a power cut as well as the data.
+    const std::filesystem::path parent =
+        path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    const int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+      ::fsync(dir);
+      ::close(dir);
+    }
   }
 
   sqlite3* raw = nullptr;
