@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "medverse/net/asset_transfer.h"
+#include "medverse/net/impaired_relay.h"
 #include "net_test_support.h"
 
 using namespace nettest;
@@ -165,8 +166,14 @@ class CaseRoom {
 
   void pump() {
     serviceServer();
+    if (extra) {
+      extra();
+    }
     for (size_t i = 0; i < h.clients.size(); ++i) {
       serviceClient(i);
+    }
+    if (extra) {
+      extra();
     }
   }
 
@@ -175,9 +182,9 @@ class CaseRoom {
     return pumpUntil([this] { pump(); }, std::forward<Done>(done), bound);
   }
 
-  void join(size_t i, uint64_t clientId) {
+  void join(size_t i, uint64_t clientId, uint16_t port = 0) {
     const size_t before = h.serverLog.connected.size();
-    h.connect(i, issueString(h.key, {.clientId = clientId}));
+    h.connect(i, issueString(h.key, {.clientId = clientId}), port);
     REQUIRE(until([&] { return h.serverLog.connected.size() > before; }));
   }
 
@@ -187,6 +194,7 @@ class CaseRoom {
   AssetServer assets;
   std::vector<std::unique_ptr<AssetClient>> receivers;
   uint64_t assetMessages = 0;
+  std::function<void()> extra;  // e.g. an impairment relay's service
 };
 
 }  // namespace
@@ -258,6 +266,28 @@ TEST_CASE("a client without the case receives it byte for byte, with progress") 
     return !holders.empty();
   }));
   CHECK(holders == room.h.server->connectedPeers());
+}
+
+TEST_CASE("a case arrives intact through a lossy, jittery network") {
+  TempDir dir;
+  writeCase(dir / "case", size_t{6} * kAssetChunkBytes);
+  CaseRoom room(dir / "case");
+  const ImpairmentProfile bad{.loss = 0.05,
+                              .latencyMs = 20,
+                              .jitterMs = 10,
+                              .duplicate = 0.05,
+                              .reorder = 0.05,
+                              .reorderDelayMs = 15};
+  auto relay = ImpairedRelay::create("127.0.0.1", room.h.port(), bad, bad, 7);
+  REQUIRE(relay.ok());
+  room.extra = [&] { relay->service(); };
+  const size_t c = room.addClient(dir / "cache");
+  room.join(c, 1, relay->port());
+  REQUIRE(room.until([&] { return room.complete(c); }, 20'000));
+  CHECK(relay->stats().toClient.lost > 0);
+  CHECK(room.receiver(c).stats().chunksRejected == 0);
+  CHECK(room.receiver(c).stats().chunkBytesReceived == room.assets.fileSet().totalBytes());
+  requireSameFiles(dir / "case", room.receiver(c).directory());
 }
 
 TEST_CASE("a second join with the same case transfers nothing") {
