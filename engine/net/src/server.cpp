@@ -150,6 +150,16 @@ struct Server::Impl {
     conn.deadline = after(config.timeouts.handshakeMs);
     enet_peer_timeout(peer, config.timeouts.limit, config.timeouts.minimumMs,
                       config.timeouts.maximumMs);
+    // ENet's packet throttle drops unreliable messages (poses, snapshots)
+    // whenever a reliable message's round trip comes out slower than the last
+    // one, e.g. while a case download keeps the reliable window busy, or
+    // when the machine is busy: avatars would stutter exactly when a
+    // participant joins. Poses are small and sent at a fixed rate, and bulk
+    // data is flow-controlled above ENet (asset_transfer.h), so the throttle
+    // is turned off: no deceleration. ENet sends the setting to the client
+    // too, for its side of the connection.
+    enet_peer_throttle_configure(peer, ENET_PEER_PACKET_THROTTLE_INTERVAL,
+                                 ENET_PEER_PACKET_THROTTLE_ACCELERATION, 0);
     const PeerId id = conn.id;
     peerIds[peer] = id;
     Connection& stored = connections.emplace(id, std::move(conn)).first->second;
@@ -551,6 +561,20 @@ std::optional<ConnectionStats> Server::stats(PeerId peer) const {
   stats.packetLoss = static_cast<double>(conn->peer->packetLoss) /
                      static_cast<double>(ENET_PEER_PACKET_LOSS_SCALE);
   return stats;
+}
+
+std::optional<size_t> Server::backlogBytes(PeerId peer) const {
+  const Connection* conn = impl_->find(peer);
+  if (conn == nullptr) {
+    return std::nullopt;
+  }
+  ENetPeer* p = conn->peer;
+  size_t bytes = p->reliableDataInTransit;
+  for (ENetListIterator it = enet_list_begin(&p->outgoingCommands);
+       it != enet_list_end(&p->outgoingCommands); it = enet_list_next(it)) {
+    bytes += reinterpret_cast<const ENetOutgoingCommand*>(it)->fragmentLength;  // NOLINT
+  }
+  return bytes;
 }
 
 WireStats Server::wireStats() const {

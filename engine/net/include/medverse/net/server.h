@@ -9,6 +9,7 @@
 // sends anything but a Hello is dropped. Afterwards every payload is sealed
 // per direction (packet_crypto.h); forged, replayed or malformed packets are
 // dropped and counted in the connection's stats.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -91,6 +92,10 @@ class Server {
 
   [[nodiscard]] std::vector<PeerId> connectedPeers() const;
   [[nodiscard]] std::optional<ConnectionStats> stats(PeerId peer) const;
+  // Bytes ENet holds for the peer, all channels: queued and not yet sent,
+  // plus reliable data sent and not yet acknowledged. Senders of bulk data
+  // (asset transfer) keep this small so that it never delays other traffic.
+  [[nodiscard]] std::optional<size_t> backlogBytes(PeerId peer) const;
   [[nodiscard]] WireStats wireStats() const;
 
  private:
