@@ -16,11 +16,14 @@ namespace medverse::render {
 
 class Context;
 class MeshPass;
+class VolumePass;
 struct GpuMesh;
+struct GpuVolume;
 
 struct FrameStats {
   uint32_t drawCalls = 0;
   uint64_t triangles = 0;
+  uint32_t volumes = 0;  // ray-marched volume instances
 };
 
 class Renderer {
@@ -31,6 +34,11 @@ class Renderer {
   Renderer& operator=(const Renderer&) = delete;
 
   Result<MeshHandle> uploadMesh(const assets::MeshData& mesh);
+  // Uploads a volume as a 3D texture (values normalised to 16 bits) with its
+  // min/max brick grid for empty-space skipping. Errors name the volume.
+  Result<VolumeHandle> uploadVolume(const VolumeData& volume);
+  // What was uploaded; handle must come from uploadVolume.
+  [[nodiscard]] Result<VolumeInfo> volumeInfo(VolumeHandle handle) const;
 
   // Records and submits one frame into the target, and waits for it to
   // finish (headless and tests; windowed targets pipeline frames later).
@@ -48,7 +56,9 @@ class Renderer {
   VkCommandBuffer commandBuffer_ = VK_NULL_HANDLE;
   VkFence frameFence_ = VK_NULL_HANDLE;
   std::unique_ptr<MeshPass> meshPass_;
+  std::unique_ptr<VolumePass> volumePass_;
   std::vector<GpuMesh> meshes_;
+  std::vector<GpuVolume> volumes_;
   FrameStats stats_;
 };
 
