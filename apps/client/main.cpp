@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "medverse/app/case_scene.h"
 #include "medverse/app/headless.h"
 #include "medverse/core/log.h"
 
@@ -42,6 +43,8 @@ int main(int argc, char** argv) {
   uint32_t frames = 1;
   std::string size = "1280x720";
   std::string screenshot;
+  std::string casePath;
+  bool noCase = false;
   app.add_option("--mode", mode,
                  "headless: render offscreen (no window, no GPU needed);\n"
                  "desktop, xr, spectator: not available in this build yet")
@@ -50,11 +53,18 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1U, 100000U));
   app.add_option("--size", size, "render size as WIDTHxHEIGHT in pixels, e.g. 1920x1080");
   app.add_option("--screenshot", screenshot, "write the last frame to this PNG file (headless)");
+  auto* caseOption = app.add_option(
+      "--case", casePath,
+      "patient case shown as the hologram: a case bundle directory (medverse-case import)\n"
+      "or a NIfTI file; default: the sample case (ch2better + AAL labels, cached)");
+  app.add_flag("--no-case", noCase, "show the empty room (with its test object) instead of a case")
+      ->excludes(caseOption);
   app.footer(
       "Environment:\n"
       "  MEDVERSE_VALIDATION=1  enable the Vulkan validation layer; any error makes the exit code 1\n"
       "  MEDVERSE_GPU=NAME      prefer the Vulkan device whose name contains NAME\n"
       "  MEDVERSE_LOG=LEVEL     trace, debug, info, warn, error or off\n"
+      "  MEDVERSE_CACHE=DIR     where the sample case is cached (default ~/.cache/medverse)\n"
       "Exit codes: 0 success, 1 runtime failure, 2 usage error.");
   try {
     app.parse(argc, argv);
@@ -76,15 +86,25 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   options.screenshot = screenshot;
+  if (noCase) {
+    options.caseSource = medverse::app::CaseSource::None;
+  } else if (!casePath.empty()) {
+    options.caseSource = medverse::app::CaseSource::Path;
+    options.casePath = casePath;
+  } else {
+    options.caseSource = medverse::app::CaseSource::Sample;
+    options.cacheDir = medverse::app::defaultCacheDir();
+  }
 
   medverse::Result<medverse::app::HeadlessReport> report = medverse::app::runHeadless(options);
   if (!report) {
     std::fprintf(stderr, "medverse: %s\n", report.error().message.c_str());
     return kExitFailure;
   }
-  std::printf("rendered %u frame(s) at %ux%u on %s: %u draw calls, %llu triangles\n",
+  std::printf("rendered %u frame(s) at %ux%u on %s: %u draw calls, %llu triangles, %u volume(s)\n",
               report->framesRendered, options.width, options.height, report->deviceName.c_str(),
-              report->drawCalls, static_cast<unsigned long long>(report->triangles));
+              report->drawCalls, static_cast<unsigned long long>(report->triangles),
+              report->volumes);
   if (report->validationEnabled) {
     std::printf("validation: %u error(s), %u warning(s)\n", report->validationErrors,
                 report->validationWarnings);

@@ -1,5 +1,9 @@
 #include "medverse/app/headless.h"
 
+#include <optional>
+
+#include "medverse/app/case_scene.h"
+
 #include "medverse/app/orbit_camera.h"
 #include "medverse/app/room_scene.h"
 #include "medverse/assets/room.h"
@@ -9,6 +13,13 @@
 #include "medverse/render/renderer.h"
 
 namespace medverse::app {
+namespace {
+
+// The hologram floats above the table at twice life size, so a head reads
+// clearly from a standing doctor's viewpoint across the table.
+constexpr float kHeadlessHologramScale = 0.002F;
+
+}  // namespace
 
 Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
   if (options.frames == 0) {
@@ -34,14 +45,37 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
       return target.error();
     }
     assets::Room room = assets::buildConsultRoom();
-    Result<RoomScene> scene = RoomScene::create(**renderer, room);
+    const bool withCase = options.caseSource != CaseSource::None;
+    Result<RoomScene> scene = RoomScene::create(**renderer, room, !withCase);
     if (!scene) {
       return scene.error();
     }
-    OrbitCamera camera = OrbitCamera::lookingAt(room.suggestedCameraPosition, room.suggestedCameraTarget);
+    std::optional<CaseScene> hologram;
+    if (withCase) {
+      Result<imaging::CaseBundle> bundle = options.caseSource == CaseSource::Sample
+                                               ? loadSampleCase(options.cacheDir)
+                                               : loadCase(options.casePath);
+      if (!bundle) {
+        return bundle.error();
+      }
+      CaseSceneOptions caseOptions;
+      caseOptions.anchor = room.hologramAnchor;
+      caseOptions.metresPerMm = kHeadlessHologramScale;
+      Result<CaseScene> created = CaseScene::create(**renderer, *bundle, caseOptions);
+      if (!created) {
+        return created.error();
+      }
+      hologram = std::move(*created);
+    }
+    OrbitCamera camera = OrbitCamera::lookingAt(
+        room.suggestedCameraPosition, withCase ? room.hologramAnchor : room.suggestedCameraTarget);
     const float aspect = static_cast<float>(options.width) / static_cast<float>(options.height);
     for (uint32_t frame = 0; frame < options.frames; ++frame) {
-      if (Status s = (*renderer)->render(scene->view(camera.view(aspect)), (*target)->info()); !s) {
+      render::RenderView view = scene->view(camera.view(aspect));
+      if (hologram) {
+        hologram->appendTo(view);
+      }
+      if (Status s = (*renderer)->render(view, (*target)->info()); !s) {
         return s.error();
       }
       ++report.framesRendered;
@@ -53,6 +87,7 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
     report.image = std::move(*image);
     report.drawCalls = (*renderer)->lastFrameStats().drawCalls;
     report.triangles = (*renderer)->lastFrameStats().triangles;
+    report.volumes = (*renderer)->lastFrameStats().volumes;
     if (!options.screenshot.empty()) {
       if (Status s = render::writePng(options.screenshot, report.image); !s) {
         return s.error();

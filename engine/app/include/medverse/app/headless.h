@@ -12,12 +12,22 @@
 
 namespace medverse::app {
 
+// Which patient case the room shows.
+enum class CaseSource {
+  None,    // the empty room with its test object
+  Sample,  // the sample case (ch2better + AAL), cached in cacheDir
+  Path,    // casePath: a case bundle directory or a NIfTI file
+};
+
 struct HeadlessOptions {
   uint32_t width = 1280;
   uint32_t height = 720;
   uint32_t frames = 1;
   std::filesystem::path screenshot;  // empty: do not write a file
   bool validation = render::validationRequestedByEnv();
+  CaseSource caseSource = CaseSource::None;
+  std::filesystem::path casePath;
+  std::filesystem::path cacheDir;  // for the sample case; empty: no cache
 };
 
 struct HeadlessReport {
@@ -28,6 +38,7 @@ struct HeadlessReport {
   bool validationEnabled = false;
   uint32_t drawCalls = 0;
   uint64_t triangles = 0;
+  uint32_t volumes = 0;  // volume instances ray-marched in the last frame
   render::RgbaImage image;  // the last frame
 };
 
