@@ -55,8 +55,18 @@ TEST_CASE("under the CT bone preset the bony rod is bright and the soft tissue a
   CHECK(rod > 120.0F);
   CHECK(soft < 5.0F);
 
-  // Under the soft-tissue preset the soft tissue shows too, and the rod is
-  // still the brighter of the two.
+  // Window/level moves the preset along the value axis: centred 500 HU
+  // lower than its natural centre, 40 HU soft tissue lands where cortical
+  // bone (540 HU) was, and shows.
+  const WindowLevel natural = windowOf(presetCtBone());
+  scene.view.volumes[0].window = {natural.center - 500.0F, natural.width};
+  RgbaImage shifted = scene.draw();
+  const float softShifted = test::meanLuminance(shifted, softPx);
+  MESSAGE("CT bone, window shifted by -500 HU: soft tissue " << softShifted);
+  CHECK(softShifted > 100.0F);
+  scene.view.volumes[0].window = {};
+
+  // Under the soft-tissue preset the soft tissue shows too.
   scene.view.volumes[0].transfer = presetCtSoftTissue();
   RgbaImage softImage = scene.draw();
   test::maybeSave(softImage, "volume_ct_soft");

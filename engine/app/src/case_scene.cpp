@@ -191,13 +191,17 @@ Result<imaging::CaseBundle> loadCase(const fs::path& path) {
 }
 
 fs::path defaultCacheDir() {
-  if (const char* dir = std::getenv("MEDVERSE_CACHE"); dir != nullptr && *dir != '\0') {
+  // Read once at start-up, before any thread could change the environment.
+  const char* dir = std::getenv("MEDVERSE_CACHE");  // NOLINT(concurrency-mt-unsafe)
+  const char* xdg = std::getenv("XDG_CACHE_HOME");  // NOLINT(concurrency-mt-unsafe)
+  const char* home = std::getenv("HOME");           // NOLINT(concurrency-mt-unsafe)
+  if (dir != nullptr && *dir != '\0') {
     return dir;
   }
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
+  if (xdg != nullptr && *xdg != '\0') {
     return fs::path(xdg) / "medverse";
   }
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+  if (home != nullptr && *home != '\0') {
     return fs::path(home) / ".cache" / "medverse";
   }
   return fs::temp_directory_path() / "medverse-cache";

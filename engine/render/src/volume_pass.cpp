@@ -22,6 +22,8 @@ namespace {
 // Entries of the baked transfer function: 1024 keeps a 4000 HU CT range at
 // about 4 HU per entry, finer than any preset's features.
 constexpr uint32_t kTransferEntries = 1024;
+constexpr VkDeviceSize kTransferBytes = VkDeviceSize{kTransferEntries} * 8;  // RGBA16F
+constexpr VkDeviceSize kSumBytes = VkDeviceSize{kTransferEntries} * 4;       // R32F
 
 constexpr int kFlagSkipping = 1;
 constexpr int kFlagEarlyTermination = 2;
@@ -212,7 +214,7 @@ Status VolumePass::init(const Buffer& frameUniforms) {
       return sum.error();
     }
     slot.opacitySum = std::move(*sum);
-    Result<Buffer> staging = Buffer::create(context_, kTransferEntries * (8 + 4),
+    Result<Buffer> staging = Buffer::create(context_, kTransferBytes + kSumBytes,
                                             VK_BUFFER_USAGE_TRANSFER_SRC_BIT, MemoryUsage::Upload);
     if (!staging) {
       return staging.error();
@@ -265,13 +267,13 @@ Status VolumePass::bake(Slot& slot, const TransferFunction& tf) {
   const float hi = tf.points.back().value;
   auto* rgba = static_cast<uint16_t*>(slot.staging.mapped());
   auto* sums = reinterpret_cast<float*>(static_cast<std::byte*>(slot.staging.mapped()) +
-                                        kTransferEntries * 8);
+                                        kTransferBytes);
   float running = 0.0F;
   for (uint32_t i = 0; i < kTransferEntries; ++i) {
     const float value = lo + (hi - lo) * static_cast<float>(i) / (kTransferEntries - 1);
     const glm::vec4 c = evaluate(tf, value);
     for (int ch = 0; ch < 4; ++ch) {
-      rgba[4 * i + ch] = glm::packHalf1x16(c[ch]);
+      rgba[size_t{4} * i + ch] = glm::packHalf1x16(c[ch]);
     }
     running += c.a;
     sums[i] = running;
@@ -296,7 +298,7 @@ Status VolumePass::bake(Slot& slot, const TransferFunction& tf) {
     region.imageExtent = {kTransferEntries, 1, 1};
     vkCmdCopyBufferToImage(cmd, slot.staging.handle(), slot.transfer.handle(),
                            VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
-    region.bufferOffset = kTransferEntries * 8;
+    region.bufferOffset = kTransferBytes;
     vkCmdCopyBufferToImage(cmd, slot.staging.handle(), slot.opacitySum.handle(),
                            VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
     for (auto& b : barriers) {
