@@ -39,7 +39,10 @@ float interleavedGradientNoise(vec2 pixel) {
 
 // Slab test of the ray against an axis-aligned box; narrows [t0, t1].
 void clipToBox(vec3 o, vec3 d, vec3 lo, vec3 hi, inout float t0, inout float t1) {
-  vec3 inv = 1.0 / d;  // +-inf for axis-parallel rays: the slab test still works
+  // A zero component would make 0 * inf = NaN for an origin on a slab face;
+  // a tiny stand-in keeps the slab test exact for everything else.
+  vec3 safe = mix(d, vec3(1e-20), lessThan(abs(d), vec3(1e-20)));
+  vec3 inv = 1.0 / safe;
   vec3 ta = (lo - o) * inv;
   vec3 tb = (hi - o) * inv;
   vec3 tmin = min(ta, tb);

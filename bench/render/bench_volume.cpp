@@ -132,6 +132,25 @@ int main(int argc, char** argv) {
                           {"skipping + early termination", true, true}};
     for (const Viewpoint& vp : viewpoints) {
       std::printf("%s\n", vp.name);
+      {
+        // The room alone, for scale: what the hologram adds is the rest.
+        const render::RenderView view = roomScene->view(vp.camera.view(aspect));
+        std::vector<double> ms;
+        for (int f = -1; f < options.frames; ++f) {
+          const auto start = std::chrono::steady_clock::now();
+          if (Status s = (*renderer)->render(view, (*target)->info()); !s) {
+            std::fprintf(stderr, "bench_volume: %s\n", s.error().message.c_str());
+            return 1;
+          }
+          if (f >= 0) {
+            ms.push_back(std::chrono::duration<double, std::milli>(
+                             std::chrono::steady_clock::now() - start)
+                             .count());
+          }
+        }
+        std::sort(ms.begin(), ms.end());
+        std::printf("  %-30s median %8.1f ms\n", "room only (no hologram)", ms[ms.size() / 2]);
+      }
       std::vector<double> medians;
       for (const Mode& mode : modes) {
         render::RenderView view = roomScene->view(vp.camera.view(aspect));
