@@ -280,3 +280,68 @@ TEST_CASE("bad volume input is an error naming the problem, not a crash") {
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error().message.find("never uploaded") != std::string::npos);
 }
+
+TEST_CASE("a mirrored voxel grid shows the same anatomy as the plain one") {
+  // The same ball-and-rod, stored once with i running towards patient +x and
+  // once towards -x (a determinant -1 grid, as radiological-convention files
+  // give): the hologram must not turn inside out.
+  VolumeScene scene;
+  const auto plain = test::makeVolume(48, 2.0F, ballWithRod);
+  test::SyntheticVolume mirrored = plain;
+  const uint32_t n = plain.dims.x;
+  for (uint32_t k = 0; k < n; ++k) {
+    for (uint32_t j = 0; j < n; ++j) {
+      for (uint32_t i = 0; i < n; ++i) {
+        mirrored.voxels[(static_cast<size_t>(k) * n + j) * n + i] =
+            plain.voxels[(static_cast<size_t>(k) * n + j) * n + (n - 1 - i)];
+      }
+    }
+  }
+  // Voxel i of the mirrored grid sits where voxel n-1-i of the plain one does.
+  mirrored.voxelToPatient = plain.voxelToPatient *
+                            glm::translate(glm::mat4(1.0F), glm::vec3(float(n - 1), 0, 0)) *
+                            glm::scale(glm::mat4(1.0F), glm::vec3(-1, 1, 1));
+  REQUIRE(glm::determinant(glm::mat3(mirrored.voxelToPatient)) < 0.0F);
+  const VolumeHandle plainHandle = scene.upload(plain);
+  const VolumeHandle mirroredHandle = scene.upload(mirrored);
+  // From outside, and from inside the volume (where only the box's back
+  // faces, wound the other way round in a mirrored grid, start the rays).
+  for (float distance : {0.5F, 0.03F}) {
+    CAPTURE(distance);
+    scene.view.camera.position = {0.0F, 0.0F, distance};
+    scene.view.camera.view = lookAt(scene.view.camera.position, {0, 0, 0});
+    // Bone from outside; from inside the rod is out of view, so soft tissue.
+    const TransferFunction tf = distance > 0.1F ? presetCtBone() : presetCtSoftTissue();
+    scene.view.volumes = {instanceOf(plainHandle, tf)};
+    RgbaImage a = scene.draw();
+    scene.view.volumes = {instanceOf(mirroredHandle, tf)};
+    RgbaImage b = scene.draw();
+    int worst = 0;
+    int lit = 0;
+    for (size_t i = 0; i < a.pixels.size(); ++i) {
+      worst = std::max(worst, std::abs(int(a.pixels[i]) - int(b.pixels[i])));
+      lit += (i % 4 == 0 && a.pixels[i] > 3) ? 1 : 0;
+    }
+    MESSAGE("largest difference " << worst << "/255 over " << lit << " lit pixels");
+    CHECK(lit > 300);
+    CHECK(worst <= 8);
+  }
+  test::requireNoValidationErrors(*scene.context);
+}
+
+TEST_CASE("a camera inside the volume still sees the tissue around it") {
+  VolumeScene scene;
+  const auto volume = test::makeVolume(64, 2.0F, ballWithRod);
+  scene.view.volumes = {instanceOf(scene.upload(volume), presetCtSoftTissue())};
+  scene.view.camera.position = {0.0F, 0.0F, 0.02F};  // 20 mm in front of the centre, inside
+  scene.view.camera.view = lookAt(scene.view.camera.position, {0, 0, 0});
+  RgbaImage image = scene.draw();
+  test::maybeSave(image, "volume_inside");
+  int lit = 0;
+  for (size_t i = 0; i < image.pixels.size(); i += 4) {
+    lit += image.pixels[i] > 10 ? 1 : 0;
+  }
+  MESSAGE(lit << " of " << image.pixels.size() / 4 << " pixels show tissue");
+  CHECK(lit == static_cast<int>(image.pixels.size() / 4));
+  test::requireNoValidationErrors(*scene.context);
+}
