@@ -345,3 +345,33 @@ TEST_CASE("a camera inside the volume still sees the tissue around it") {
   CHECK(lit == static_cast<int>(image.pixels.size() / 4));
   test::requireNoValidationErrors(*scene.context);
 }
+
+TEST_CASE("each preset makes visible the tissue it is named for and clears the rest") {
+  const auto opacity = [](const TransferFunction& tf, float hu) { return evaluate(tf, hu).a; };
+  for (const TransferFunction& tf : {presetCtBone(), presetCtLung(), presetCtSoftTissue(),
+                                     presetMrBrain(10.0F, 200.0F)}) {
+    CHECK(validate(tf).ok());
+    CHECK(opacity(tf, tf.points.front().value) == 0.0F);  // air / background is clear
+  }
+  // Bone: cortical bone shows, soft tissue does not.
+  CHECK(opacity(presetCtBone(), 700.0F) > 0.3F);
+  CHECK(opacity(presetCtBone(), 40.0F) == 0.0F);
+  // Lung: the lung boundary and vessels show; parenchyma and the chest wall do not.
+  CHECK(opacity(presetCtLung(), -500.0F) > 0.1F);
+  CHECK(opacity(presetCtLung(), -850.0F) == 0.0F);
+  CHECK(opacity(presetCtLung(), 40.0F) == 0.0F);
+  // Soft tissue: muscle shows, fat barely, bone most.
+  CHECK(opacity(presetCtSoftTissue(), 40.0F) > 0.05F);
+  CHECK(opacity(presetCtSoftTissue(), -100.0F) < opacity(presetCtSoftTissue(), 40.0F));
+  CHECK(opacity(presetCtSoftTissue(), 700.0F) > opacity(presetCtSoftTissue(), 40.0F));
+  // MR brain: CSF-dark values clear, white matter (bright on T1) the most opaque.
+  const TransferFunction mr = presetMrBrain(10.0F, 200.0F);
+  CHECK(opacity(mr, 40.0F) == 0.0F);
+  CHECK(opacity(mr, 180.0F) > opacity(mr, 120.0F));
+
+  TransferFunction unsorted = presetCtBone();
+  std::swap(unsorted.points[1], unsorted.points[2]);
+  Status s = validate(unsorted);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().message.find("point 2") != std::string::npos);
+}

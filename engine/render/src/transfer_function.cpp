@@ -87,12 +87,16 @@ TransferFunction presetCtBone() {
 
 TransferFunction presetCtLung() {
   TransferFunction tf;
+  // The lungs' surfaces and the vessels and airway walls inside them sit in
+  // the -600..-400 HU band (partial volume between air-filled parenchyma and
+  // soft tissue); air, parenchyma and the chest wall's soft tissue stay
+  // clear so the band is seen from outside the chest.
   tf.points = {
-      {-1000.0F, glm::vec3(0.0F), 0.0F},           // air in the airways: clear
-      {-900.0F, srgb(0.30F, 0.45F, 0.70F), 0.0F},
-      {-750.0F, srgb(0.55F, 0.70F, 0.90F), 0.04F},  // lung parenchyma, a faint haze
-      {-500.0F, srgb(0.85F, 0.55F, 0.50F), 0.15F},  // vessels and bronchial walls
-      {-200.0F, srgb(0.85F, 0.55F, 0.50F), 0.0F},   // soft tissue: clear
+      {-1000.0F, glm::vec3(0.0F), 0.0F},
+      {-650.0F, srgb(0.75F, 0.55F, 0.50F), 0.0F},
+      {-600.0F, srgb(0.90F, 0.70F, 0.62F), 0.15F},
+      {-400.0F, srgb(0.95F, 0.80F, 0.72F), 0.15F},
+      {-100.0F, srgb(0.95F, 0.80F, 0.72F), 0.0F},
       {3000.0F, glm::vec3(0.0F), 0.0F},
   };
   return tf;
