@@ -108,8 +108,9 @@ int main(int argc, char** argv) {
                 info.dims.x, info.dims.y, info.dims.z, info.spacing.x, bricks,
                 render::kVolumeBrickSize, info.uniformBricks,
                 100.0 * info.uniformBricks / std::max(bricks, 1U));
-    std::printf("target: %ux%u, %dx MSAA; step 0.5 voxel; MR brain preset; %d timed frames each\n\n",
-                options.width, options.height, options.samples, options.frames);
+    std::printf(
+        "target: %ux%u, %dx MSAA; step 0.5 voxel; MR brain preset; %d timed frames each\n\n",
+        options.width, options.height, options.samples, options.frames);
 
     const float aspect = static_cast<float>(options.width) / static_cast<float>(options.height);
     struct Viewpoint {
@@ -117,9 +118,11 @@ int main(int argc, char** argv) {
       app::OrbitCamera camera;
     };
     const Viewpoint viewpoints[] = {
-        {"room view", app::OrbitCamera::lookingAt(room.suggestedCameraPosition, room.hologramAnchor)},
-        {"close-up", app::OrbitCamera::lookingAt(
-                         room.hologramAnchor + glm::vec3(0.25F, 0.15F, 0.75F), room.hologramAnchor)},
+        {"room view",
+         app::OrbitCamera::lookingAt(room.suggestedCameraPosition, room.hologramAnchor)},
+        {"close-up",
+         app::OrbitCamera::lookingAt(room.hologramAnchor + glm::vec3(0.25F, 0.15F, 0.75F),
+                                     room.hologramAnchor)},
     };
     struct Mode {
       const char* name;
@@ -143,9 +146,9 @@ int main(int argc, char** argv) {
             return 1;
           }
           if (f >= 0) {
-            ms.push_back(std::chrono::duration<double, std::milli>(
-                             std::chrono::steady_clock::now() - start)
-                             .count());
+            ms.push_back(
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count());
           }
         }
         std::sort(ms.begin(), ms.end());
@@ -176,8 +179,9 @@ int main(int argc, char** argv) {
                     ms.front(), medians.front() / median);
       }
       const double ratio = medians.front() / medians.back();
-      std::printf("  => skipping + early termination: %.2fx faster than plain (target >= 3x: %s)\n\n",
-                  ratio, ratio >= 3.0 ? "met" : "NOT met");
+      std::printf(
+          "  => skipping + early termination: %.2fx faster than plain (target >= 3x: %s)\n\n",
+          ratio, ratio >= 3.0 ? "met" : "NOT met");
     }
   }
   context.value().reset();

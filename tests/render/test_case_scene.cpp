@@ -4,7 +4,6 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-
 #include <glm/gtc/matrix_transform.hpp>
 
 #include "medverse/app/case_scene.h"
@@ -18,7 +17,9 @@ using namespace medverse::render;
 
 namespace {
 
-bool isBackground(glm::u8vec4 c) { return c.r + c.g + c.b <= 3; }
+bool isBackground(glm::u8vec4 c) {
+  return c.r + c.g + c.b <= 3;
+}
 
 }  // namespace
 
@@ -122,8 +123,8 @@ TEST_CASE("a hidden surface label disappears and a translucent one blends") {
   // A case with a small empty volume and two label surfaces: label 1 left of
   // the centre (patient x = -30 mm), label 2 right (+30 mm).
   imaging::CaseBundle bundle;
-  bundle.volume = imaging::Volume::allocate({8, 8, 8}, imaging::VoxelType::Int16,
-                                            imaging::Modality::CT);
+  bundle.volume =
+      imaging::Volume::allocate({8, 8, 8}, imaging::VoxelType::Int16, imaging::Modality::CT);
   bundle.volume.spacing = glm::dvec3(10.0);
   bundle.volume.origin = glm::dvec3(-35.0);
   bundle.windows = {{"ct-bone", 400.0, 1800.0}};
@@ -133,8 +134,8 @@ TEST_CASE("a hidden surface label disappears and a translucent one blends") {
     s.label = label;
     s.color = label == 1 ? glm::u8vec3(220, 60, 60) : glm::u8vec3(60, 200, 80);
     s.mesh = assets::makeUvSphere(15.0F, 32, 16);
-    assets::transform(s.mesh, glm::translate(glm::mat4(1.0F),
-                                             glm::vec3(label == 1 ? -30.0F : 30.0F, 0, 0)));
+    assets::transform(
+        s.mesh, glm::translate(glm::mat4(1.0F), glm::vec3(label == 1 ? -30.0F : 30.0F, 0, 0)));
     bundle.surfaces.push_back(std::move(s));
   }
 
@@ -147,8 +148,8 @@ TEST_CASE("a hidden surface label disappears and a translucent one blends") {
   REQUIRE(caseScene->surfaces().size() == 2);
   const glm::vec3 anchorToCentre = caseScene->patientCentre();
   const auto pixelOf = [&](float patientX) {
-    const glm::vec4 world = caseScene->model() * glm::vec4(patientX, anchorToCentre.y,
-                                                           anchorToCentre.z, 1.0F);
+    const glm::vec4 world =
+        caseScene->model() * glm::vec4(patientX, anchorToCentre.y, anchorToCentre.z, 1.0F);
     return glm::uvec2(scene.camera.project(glm::vec3(world)));
   };
   const glm::uvec2 left = pixelOf(-30.0F);
@@ -164,7 +165,7 @@ TEST_CASE("a hidden surface label disappears and a translucent one blends") {
   test::maybeSave(both, "volume_labels_both");
   const glm::u8vec4 leftShown = both.at(left.x, left.y);
   const glm::u8vec4 rightShown = both.at(right.x, right.y);
-  CHECK(leftShown.r > 2 * leftShown.g);   // red label 1
+  CHECK(leftShown.r > 2 * leftShown.g);    // red label 1
   CHECK(rightShown.g > 2 * rightShown.r);  // green label 2
 
   REQUIRE(caseScene->setLabelVisible(2, false));

@@ -6,9 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
-
-#include <glm/gtc/matrix_transform.hpp>
 #include <glm/gtc/matrix_inverse.hpp>
+#include <glm/gtc/matrix_transform.hpp>
 
 #include "medverse/assets/primitives.h"
 #include "volume_test_support.h"
@@ -36,7 +35,9 @@ VolumeInstance instanceOf(VolumeHandle handle, TransferFunction tf) {
   return v;
 }
 
-bool isBackground(glm::u8vec4 c) { return c.r + c.g + c.b <= 3; }
+bool isBackground(glm::u8vec4 c) {
+  return c.r + c.g + c.b <= 3;
+}
 
 }  // namespace
 
@@ -130,9 +131,8 @@ TEST_CASE("an opaque box inside the volume hides the volume behind it") {
     VolumeScene scene;
     // A red slab (value 100) in the posterior half, away from the camera;
     // clear material (0) in front of it.
-    const auto volume = test::makeVolume(48, 2.0F, [](glm::vec3 p) {
-      return p.y > 10.0F ? 100.0F : 0.0F;
-    });
+    const auto volume =
+        test::makeVolume(48, 2.0F, [](glm::vec3 p) { return p.y > 10.0F ? 100.0F : 0.0F; });
     TransferFunction red;
     red.points = {{0.0F, glm::vec3(0.0F), 0.0F}, {100.0F, glm::vec3(1.0F, 0.0F, 0.0F), 0.5F}};
     VolumeHandle handle = scene.upload(volume);
@@ -158,7 +158,7 @@ TEST_CASE("an opaque box inside the volume hides the volume behind it") {
                           << int(beside.b));
     CHECK(beside.r > 150);  // the slab, where nothing is in front of it
     CHECK(beside.g < 20);
-    CHECK(onBox.g > 100);   // the box, grey: no red from the slab behind it
+    CHECK(onBox.g > 100);  // the box, grey: no red from the slab behind it
     CHECK(std::abs(int(onBox.r) - int(onBox.g)) < 8);
 
     // And the volume in front of an opaque object still shows: move the box
@@ -180,7 +180,7 @@ TEST_CASE("an axial slice shows the voxel values through its window") {
   v.showVolume = false;
   SlicePlane& axial = v.slices[static_cast<size_t>(SliceAxis::Axial)];
   axial.visible = true;
-  axial.position = 4.0F;  // patient z = +4 mm: world y = 0.004 m
+  axial.position = 4.0F;            // patient z = +4 mm: world y = 0.004 m
   axial.window = {100.0F, 800.0F};  // -300..500 black to white
   // Seen from above: world y is patient z, so the camera looks down.
   scene.view.volumes = {v};
@@ -348,8 +348,8 @@ TEST_CASE("a camera inside the volume still sees the tissue around it") {
 
 TEST_CASE("each preset makes visible the tissue it is named for and clears the rest") {
   const auto opacity = [](const TransferFunction& tf, float hu) { return evaluate(tf, hu).a; };
-  for (const TransferFunction& tf : {presetCtBone(), presetCtLung(), presetCtSoftTissue(),
-                                     presetMrBrain(10.0F, 200.0F)}) {
+  for (const TransferFunction& tf :
+       {presetCtBone(), presetCtLung(), presetCtSoftTissue(), presetMrBrain(10.0F, 200.0F)}) {
     CHECK(validate(tf).ok());
     CHECK(opacity(tf, tf.points.front().value) == 0.0F);  // air / background is clear
   }

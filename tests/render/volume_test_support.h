@@ -7,10 +7,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <glm/gtc/matrix_transform.hpp>
 #include <memory>
 #include <vector>
-
-#include <glm/gtc/matrix_transform.hpp>
 
 #include "medverse/render/camera.h"
 #include "medverse/render/image_io.h"
@@ -128,7 +127,9 @@ struct VolumeScene {
   }
 };
 
-inline float luminance(glm::u8vec4 c) { return 0.2126F * c.r + 0.7152F * c.g + 0.0722F * c.b; }
+inline float luminance(glm::u8vec4 c) {
+  return 0.2126F * c.r + 0.7152F * c.g + 0.0722F * c.b;
+}
 
 // Mean luminance over a small square around a pixel.
 inline float meanLuminance(const render::RgbaImage& image, glm::vec2 centre, int radius = 2) {
@@ -136,8 +137,8 @@ inline float meanLuminance(const render::RgbaImage& image, glm::vec2 centre, int
   int n = 0;
   for (int dy = -radius; dy <= radius; ++dy) {
     for (int dx = -radius; dx <= radius; ++dx) {
-      sum += luminance(image.at(static_cast<uint32_t>(centre.x) + dx,
-                                static_cast<uint32_t>(centre.y) + dy));
+      sum += luminance(
+          image.at(static_cast<uint32_t>(centre.x) + dx, static_cast<uint32_t>(centre.y) + dy));
       ++n;
     }
   }

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <system_error>
-
 #include <glm/gtc/matrix_transform.hpp>
+#include <system_error>
 
 #include "medverse/core/log.h"
 #include "medverse/imaging/case_import.h"
@@ -39,8 +38,8 @@ render::VolumeData toVolumeData(const imaging::Volume& volume, std::string name)
   return data;
 }
 
-Result<render::VolumeHandle> uploadVolume(render::Renderer& renderer,
-                                          const imaging::Volume& volume, std::string name) {
+Result<render::VolumeHandle> uploadVolume(render::Renderer& renderer, const imaging::Volume& volume,
+                                          std::string name) {
   if (Status s = volume.validate(); !s) {
     return makeError("volume '" + name + "': " + s.error().message);
   }

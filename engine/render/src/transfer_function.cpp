@@ -92,12 +92,9 @@ TransferFunction presetCtLung() {
   // soft tissue); air, parenchyma and the chest wall's soft tissue stay
   // clear so the band is seen from outside the chest.
   tf.points = {
-      {-1000.0F, glm::vec3(0.0F), 0.0F},
-      {-650.0F, srgb(0.75F, 0.55F, 0.50F), 0.0F},
-      {-600.0F, srgb(0.90F, 0.70F, 0.62F), 0.15F},
-      {-400.0F, srgb(0.95F, 0.80F, 0.72F), 0.15F},
-      {-100.0F, srgb(0.95F, 0.80F, 0.72F), 0.0F},
-      {3000.0F, glm::vec3(0.0F), 0.0F},
+      {-1000.0F, glm::vec3(0.0F), 0.0F},           {-650.0F, srgb(0.75F, 0.55F, 0.50F), 0.0F},
+      {-600.0F, srgb(0.90F, 0.70F, 0.62F), 0.15F}, {-400.0F, srgb(0.95F, 0.80F, 0.72F), 0.15F},
+      {-100.0F, srgb(0.95F, 0.80F, 0.72F), 0.0F},  {3000.0F, glm::vec3(0.0F), 0.0F},
   };
   return tf;
 }
@@ -106,11 +103,11 @@ TransferFunction presetCtSoftTissue() {
   TransferFunction tf;
   tf.points = {
       {-1000.0F, glm::vec3(0.0F), 0.0F},
-      {-200.0F, srgb(0.55F, 0.30F, 0.20F), 0.0F},   // fat and below: clear
-      {-50.0F, srgb(0.80F, 0.55F, 0.45F), 0.03F},   // skin, fat boundary
-      {40.0F, srgb(0.85F, 0.40F, 0.35F), 0.12F},    // muscle and organs
-      {150.0F, srgb(0.95F, 0.75F, 0.65F), 0.25F},   // enhancing tissue
-      {400.0F, srgb(1.0F, 0.97F, 0.92F), 0.6F},     // bone
+      {-200.0F, srgb(0.55F, 0.30F, 0.20F), 0.0F},  // fat and below: clear
+      {-50.0F, srgb(0.80F, 0.55F, 0.45F), 0.03F},  // skin, fat boundary
+      {40.0F, srgb(0.85F, 0.40F, 0.35F), 0.12F},   // muscle and organs
+      {150.0F, srgb(0.95F, 0.75F, 0.65F), 0.25F},  // enhancing tissue
+      {400.0F, srgb(1.0F, 0.97F, 0.92F), 0.6F},    // bone
       {3000.0F, srgb(1.0F, 1.0F, 1.0F), 0.6F},
   };
   return tf;

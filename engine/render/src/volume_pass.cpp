@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <string>
-
 #include <glm/gtc/packing.hpp>
+#include <string>
 
 #include "medverse/render/context.h"
 #include "medverse/render/renderer.h"
@@ -123,9 +122,9 @@ Status VolumePass::init(const Buffer& frameUniforms) {
   VkDevice device = context_.device();
   const VkShaderStageFlags vsfs = VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT;
   const VkShaderStageFlags fs = VK_SHADER_STAGE_FRAGMENT_BIT;
-  Result<VkDescriptorSetLayout> frameDepth = createSetLayout(
-      device, {binding(0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, vsfs),
-               binding(1, VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT, fs)});
+  Result<VkDescriptorSetLayout> frameDepth =
+      createSetLayout(device, {binding(0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, vsfs),
+                               binding(1, VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT, fs)});
   if (!frameDepth) {
     return frameDepth.error();
   }
@@ -153,8 +152,8 @@ Status VolumePass::init(const Buffer& frameUniforms) {
     info.pSetLayouts = sets;
     info.pushConstantRangeCount = 1;
     info.pPushConstantRanges = &push;
-    MV_VK_TRY(vkCreatePipelineLayout(device, &info, nullptr,
-                                     slices ? &sliceLayout_ : &volumeLayout_));
+    MV_VK_TRY(
+        vkCreatePipelineLayout(device, &info, nullptr, slices ? &sliceLayout_ : &volumeLayout_));
   }
 
   const VkDescriptorPoolSize sizes[] = {
@@ -266,8 +265,8 @@ Status VolumePass::bake(Slot& slot, const TransferFunction& tf) {
   const float lo = tf.points.front().value;
   const float hi = tf.points.back().value;
   auto* rgba = static_cast<uint16_t*>(slot.staging.mapped());
-  auto* sums = reinterpret_cast<float*>(static_cast<std::byte*>(slot.staging.mapped()) +
-                                        kTransferBytes);
+  auto* sums =
+      reinterpret_cast<float*>(static_cast<std::byte*>(slot.staging.mapped()) + kTransferBytes);
   float running = 0.0F;
   for (uint32_t i = 0; i < kTransferEntries; ++i) {
     const float value = lo + (hi - lo) * static_cast<float>(i) / (kTransferEntries - 1);
@@ -411,13 +410,13 @@ Status VolumePass::prepare(const RenderView& view, const RenderTargetInfo& targe
                         static_cast<float>(instance.clipPlanes.size()));
     const glm::vec2 map = valueMap(instance, info);
     u.valueMap = glm::vec4(map, static_cast<float>(kTransferEntries), 0.0F);
-    u.valueRange = glm::vec4(info.minValue,
-                             info.maxValue > info.minValue ? info.maxValue - info.minValue : 1.0F,
-                             0.0F, 0.0F);
+    u.valueRange =
+        glm::vec4(info.minValue,
+                  info.maxValue > info.minValue ? info.maxValue - info.minValue : 1.0F, 0.0F, 0.0F);
     for (int a = 0; a < 3; ++a) {
       const SlicePlane& sp = instance.slices[a];
-      u.slices[a] = glm::vec4(sp.position, sp.window.center, sp.window.width,
-                              sp.visible ? 1.0F : 0.0F);
+      u.slices[a] =
+          glm::vec4(sp.position, sp.window.center, sp.window.width, sp.visible ? 1.0F : 0.0F);
     }
     u.boundsMin = glm::vec4(info.boundsMin, 0.0F);
     u.boundsMax = glm::vec4(info.boundsMax, 0.0F);
@@ -505,8 +504,8 @@ Result<VkPipeline> VolumePass::pipelineFor(const RenderTargetInfo& target, bool 
   info.renderPass = target.renderPass;
   info.subpass = slices ? 0 : 1;
   VkPipeline pipeline = VK_NULL_HANDLE;
-  MV_VK_TRY(vkCreateGraphicsPipelines(context_.device(), VK_NULL_HANDLE, 1, &info, nullptr,
-                                      &pipeline));
+  MV_VK_TRY(
+      vkCreateGraphicsPipelines(context_.device(), VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));
   pipelines_[key] = pipeline;
   return pipeline;
 }
@@ -526,8 +525,12 @@ Status VolumePass::recordSlices(VkCommandBuffer cmd, const RenderView& view,
         if (!pipeline) {
           return pipeline.error();
         }
-        VkViewport vp{0.0F, 0.0F, static_cast<float>(target.extent.width),
-                      static_cast<float>(target.extent.height), 0.0F, 1.0F};
+        VkViewport vp{0.0F,
+                      0.0F,
+                      static_cast<float>(target.extent.width),
+                      static_cast<float>(target.extent.height),
+                      0.0F,
+                      1.0F};
         VkRect2D scissor{{0, 0}, target.extent};
         vkCmdSetViewport(cmd, 0, 1, &vp);
         vkCmdSetScissor(cmd, 0, 1, &scissor);
@@ -539,8 +542,8 @@ Status VolumePass::recordSlices(VkCommandBuffer cmd, const RenderView& view,
       vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, sliceLayout_, 1, 1,
                               &slots_[i].set, 0, nullptr);
       vkCmdPushConstants(cmd, sliceLayout_,
-                         VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
-                         sizeof(axis), &axis);
+                         VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(axis),
+                         &axis);
       vkCmdDraw(cmd, 6, 1, 0, 0);
       ++stats.drawCalls;
       stats.triangles += 2;
@@ -561,8 +564,12 @@ Status VolumePass::recordVolumes(VkCommandBuffer cmd, const RenderView& view,
       if (!pipeline) {
         return pipeline.error();
       }
-      VkViewport vp{0.0F, 0.0F, static_cast<float>(target.extent.width),
-                    static_cast<float>(target.extent.height), 0.0F, 1.0F};
+      VkViewport vp{0.0F,
+                    0.0F,
+                    static_cast<float>(target.extent.width),
+                    static_cast<float>(target.extent.height),
+                    0.0F,
+                    1.0F};
       VkRect2D scissor{{0, 0}, target.extent};
       vkCmdSetViewport(cmd, 0, 1, &vp);
       vkCmdSetScissor(cmd, 0, 1, &scissor);

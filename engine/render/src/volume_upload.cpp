@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <glm/gtc/matrix_transform.hpp>
 #include <limits>
 #include <string>
-
-#include <glm/gtc/matrix_transform.hpp>
 
 #include "medverse/render/context.h"
 #include "medverse/render/vk_result.h"
@@ -64,9 +63,10 @@ Status fillImage(Context& context, const Image& image, const void* bytes, size_t
     toRead.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
     toRead.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
     toRead.newLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_VERTEX_SHADER_BIT |
-                         VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, 0, 0, nullptr, 0, nullptr, 1,
-                         &toRead);
+    vkCmdPipelineBarrier(
+        cmd, VK_PIPELINE_STAGE_TRANSFER_BIT,
+        VK_PIPELINE_STAGE_VERTEX_SHADER_BIT | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, 0, 0, nullptr,
+        0, nullptr, 1, &toRead);
   });
 }
 
@@ -93,8 +93,8 @@ Result<GpuVolume> createGpuVolume(Context& context, const VolumeData& data) {
     const float s = data.spacing[a];
     const float column = glm::length(glm::vec3(data.voxelToPatient[a]));
     if (!(s > 0.0F) || !std::isfinite(s) || std::abs(column - s) > 1e-3F * s) {
-      return makeError(what + "spacing along axis " + std::to_string(a) + " (" +
-                       std::to_string(s) + " mm) disagrees with the voxel-to-patient matrix (" +
+      return makeError(what + "spacing along axis " + std::to_string(a) + " (" + std::to_string(s) +
+                       " mm) disagrees with the voxel-to-patient matrix (" +
                        std::to_string(column) + " mm) or is not positive");
     }
   }
@@ -103,8 +103,8 @@ Result<GpuVolume> createGpuVolume(Context& context, const VolumeData& data) {
       data.voxelToPatient[2][3] != 0.0F || data.voxelToPatient[3][3] != 1.0F) {
     return makeError(what + "the voxel-to-patient matrix is not an invertible affine map");
   }
-  for (auto [format, name] : {std::pair{kVolumeFormat, "R16_UNORM"},
-                              std::pair{kBrickFormat, "R16G16_UNORM"}}) {
+  for (auto [format, name] :
+       {std::pair{kVolumeFormat, "R16_UNORM"}, std::pair{kBrickFormat, "R16G16_UNORM"}}) {
     VkFormatFeatureFlags needed = VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
     if (format == kVolumeFormat) {
       needed |= VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
@@ -212,8 +212,7 @@ Result<GpuVolume> createGpuVolume(Context& context, const VolumeData& data) {
   }
 
   // Texture coordinates put voxel centre i at (i + 0.5) / dims.
-  gpu.textureToPatient = data.voxelToPatient *
-                         glm::translate(glm::mat4(1.0F), glm::vec3(-0.5F)) *
+  gpu.textureToPatient = data.voxelToPatient * glm::translate(glm::mat4(1.0F), glm::vec3(-0.5F)) *
                          glm::scale(glm::mat4(1.0F), glm::vec3(dims));
   gpu.patientToTexture = glm::inverse(gpu.textureToPatient);
   glm::vec3 mn(std::numeric_limits<float>::max());

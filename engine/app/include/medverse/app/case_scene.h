@@ -6,11 +6,10 @@
 // and adds the hologram to a RenderView each frame, placed at the room's
 // hologram anchor and scaled from millimetres to metres.
 #include <filesystem>
-#include <string>
-#include <vector>
-
 #include <glm/mat4x4.hpp>
 #include <glm/vec3.hpp>
+#include <string>
+#include <vector>
 
 #include "medverse/core/result.h"
 #include "medverse/imaging/case_bundle.h"
@@ -29,8 +28,8 @@ namespace medverse::app {
 render::VolumeData toVolumeData(const imaging::Volume& volume, std::string name);
 
 // Uploads an imaging volume (values in modality units) to the renderer.
-Result<render::VolumeHandle> uploadVolume(render::Renderer& renderer,
-                                          const imaging::Volume& volume, std::string name);
+Result<render::VolumeHandle> uploadVolume(render::Renderer& renderer, const imaging::Volume& volume,
+                                          std::string name);
 
 // The transfer function a case opens with: the CT preset named by its window
 // (ct-bone, ct-lung, ct-soft; bone when unnamed), or for other modalities
@@ -55,10 +54,10 @@ struct SurfaceDisplay {
 };
 
 struct CaseSceneOptions {
-  glm::vec3 anchor{0.0F};       // room point under the volume's centre (Room::hologramAnchor)
-  float metresPerMm = 0.001F;   // life size; larger magnifies the hologram
+  glm::vec3 anchor{0.0F};      // room point under the volume's centre (Room::hologramAnchor)
+  float metresPerMm = 0.001F;  // life size; larger magnifies the hologram
   bool showVolume = true;
-  bool showSurfaces = false;    // initial visibility of every surface
+  bool showSurfaces = false;  // initial visibility of every surface
 };
 
 class CaseScene {
@@ -82,7 +81,9 @@ class CaseScene {
   // The hologram's transform (patient mm -> room metres).
   [[nodiscard]] const glm::mat4& model() const { return volume_.model; }
   // Centre of the volume's box in patient mm.
-  [[nodiscard]] glm::vec3 patientCentre() const { return 0.5F * (info_.boundsMin + info_.boundsMax); }
+  [[nodiscard]] glm::vec3 patientCentre() const {
+    return 0.5F * (info_.boundsMin + info_.boundsMax);
+  }
 
  private:
   render::VolumeInstance volume_;

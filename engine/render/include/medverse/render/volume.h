@@ -5,14 +5,13 @@
 // (transfer functions, window/level, presets). The per-frame description is
 // VolumeInstance in render_view.h; the pass is documented in docs/RENDERING.md.
 #include <cstdint>
+#include <glm/mat4x4.hpp>
+#include <glm/vec3.hpp>
+#include <glm/vec4.hpp>
 #include <span>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <glm/mat4x4.hpp>
-#include <glm/vec3.hpp>
-#include <glm/vec4.hpp>
 
 #include "medverse/core/result.h"
 
@@ -29,13 +28,13 @@ using VoxelSpan = std::variant<std::span<const uint8_t>, std::span<const int16_t
                                std::span<const uint16_t>, std::span<const float>>;
 
 struct VolumeData {
-  std::string name;                // for error messages
-  glm::uvec3 dims{0};              // voxels along i, j, k
-  glm::vec3 spacing{1.0F};         // mm between voxel centres along i, j, k
+  std::string name;         // for error messages
+  glm::uvec3 dims{0};       // voxels along i, j, k
+  glm::vec3 spacing{1.0F};  // mm between voxel centres along i, j, k
   // Continuous voxel index (voxel centres at integers) -> patient LPS mm. Its
   // first three columns have the lengths of `spacing` (checked on upload).
   glm::mat4 voxelToPatient{1.0F};
-  VoxelSpan voxels;                // dims.x * dims.y * dims.z values
+  VoxelSpan voxels;  // dims.x * dims.y * dims.z values
 };
 
 // Edge length, in voxels, of the min/max bricks used for empty-space skipping.
