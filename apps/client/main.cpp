@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "medverse/app/case_scene.h"
 #include "medverse/app/headless.h"
 #ifdef MEDVERSE_HAS_XR
 #include "medverse/app/xr_mode.h"
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
   std::string screenshot;
   uint32_t avatars = 0;
   bool ui = false;
+  std::string casePath;
+  bool noCase = false;
   app.add_option("--mode", mode,
                  "headless: render offscreen (no window, no GPU needed);\n"
                  "xr: the room on the active OpenXR runtime (docs/XR.md);\n"
@@ -63,12 +66,19 @@ int main(int argc, char** argv) {
                  "spectator) with name tags, a laser pointer, a pin and a measurement (headless)")
       ->check(CLI::Range(0U, 4U));
   app.add_flag("--ui", ui, "draw the desktop overlay and an in-world control panel (headless)");
+  auto* caseOption = app.add_option(
+      "--case", casePath,
+      "patient case shown as the hologram: a case bundle directory (medverse-case import)\n"
+      "or a NIfTI file; default: the sample case (ch2better + AAL labels, cached)");
+  app.add_flag("--no-case", noCase, "show the empty room (with its test object) instead of a case")
+      ->excludes(caseOption);
   app.footer(
       "Environment:\n"
       "  MEDVERSE_VALIDATION=1  enable the Vulkan validation layer; any error makes the exit code 1\n"
       "  MEDVERSE_GPU=NAME      prefer the Vulkan device whose name contains NAME\n"
       "  MEDVERSE_LOG=LEVEL     trace, debug, info, warn, error or off\n"
       "  XR_RUNTIME_JSON=FILE   OpenXR runtime for --mode xr (e.g. build/xrsim/medverse_xrsim.json)\n"
+      "  MEDVERSE_CACHE=DIR     where the sample case is cached (default ~/.cache/medverse)\n"
       "Exit codes: 0 success, 1 runtime failure, 2 usage error.");
   try {
     app.parse(argc, argv);
@@ -114,15 +124,25 @@ int main(int argc, char** argv) {
   options.screenshot = screenshot;
   options.avatars = avatars;
   options.ui = ui;
+  if (noCase) {
+    options.caseSource = medverse::app::CaseSource::None;
+  } else if (!casePath.empty()) {
+    options.caseSource = medverse::app::CaseSource::Path;
+    options.casePath = casePath;
+  } else {
+    options.caseSource = medverse::app::CaseSource::Sample;
+    options.cacheDir = medverse::app::defaultCacheDir();
+  }
 
   medverse::Result<medverse::app::HeadlessReport> report = medverse::app::runHeadless(options);
   if (!report) {
     std::fprintf(stderr, "medverse: %s\n", report.error().message.c_str());
     return kExitFailure;
   }
-  std::printf("rendered %u frame(s) at %ux%u on %s: %u draw calls, %llu triangles\n",
+  std::printf("rendered %u frame(s) at %ux%u on %s: %u draw calls, %llu triangles, %u volume(s)\n",
               report->framesRendered, options.width, options.height, report->deviceName.c_str(),
-              report->drawCalls, static_cast<unsigned long long>(report->triangles));
+              report->drawCalls, static_cast<unsigned long long>(report->triangles),
+              report->volumes);
   if (report->validationEnabled) {
     std::printf("validation: %u error(s), %u warning(s)\n", report->validationErrors,
                 report->validationWarnings);

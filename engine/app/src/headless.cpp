@@ -1,7 +1,9 @@
 #include "medverse/app/headless.h"
 
 #include <chrono>
+#include <optional>
 
+#include "medverse/app/case_scene.h"
 #include "medverse/app/demo_people.h"
 
 #include "medverse/app/orbit_camera.h"
@@ -13,6 +15,13 @@
 #include "medverse/render/renderer.h"
 
 namespace medverse::app {
+namespace {
+
+// The hologram floats above the table at twice life size, so a head reads
+// clearly from a standing doctor's viewpoint across the table.
+constexpr float kHeadlessHologramScale = 0.002F;
+
+}  // namespace
 
 Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
   if (options.frames == 0) {
@@ -38,9 +47,27 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
       return target.error();
     }
     assets::Room room = assets::buildConsultRoom();
-    Result<RoomScene> scene = RoomScene::create(**renderer, room);
+    const bool withCase = options.caseSource != CaseSource::None;
+    Result<RoomScene> scene = RoomScene::create(**renderer, room, !withCase);
     if (!scene) {
       return scene.error();
+    }
+    std::optional<CaseScene> hologram;
+    if (withCase) {
+      Result<imaging::CaseBundle> bundle = options.caseSource == CaseSource::Sample
+                                               ? loadSampleCase(options.cacheDir)
+                                               : loadCase(options.casePath);
+      if (!bundle) {
+        return bundle.error();
+      }
+      CaseSceneOptions caseOptions;
+      caseOptions.anchor = room.hologramAnchor;
+      caseOptions.metresPerMm = kHeadlessHologramScale;
+      Result<CaseScene> created = CaseScene::create(**renderer, *bundle, caseOptions);
+      if (!created) {
+        return created.error();
+      }
+      hologram = std::move(*created);
     }
     std::unique_ptr<DemoPeople> people;
     if (options.avatars > 0 || options.ui) {
@@ -51,7 +78,8 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
       }
       people = std::move(*demo);
     }
-    OrbitCamera camera = OrbitCamera::lookingAt(room.suggestedCameraPosition, room.suggestedCameraTarget);
+    OrbitCamera camera = OrbitCamera::lookingAt(
+        room.suggestedCameraPosition, withCase ? room.hologramAnchor : room.suggestedCameraTarget);
     if (options.avatars > 0) {
       // Step back so that everyone around the table, name tags included, is in view.
       camera = OrbitCamera::lookingAt(room.suggestedCameraPosition + glm::vec3(0.0F, 0.2F, 1.1F),
@@ -63,6 +91,9 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
     for (uint32_t frame = 0; frame < options.frames; ++frame) {
       const auto start = std::chrono::steady_clock::now();
       render::RenderView view = scene->view(camera.view(aspect));
+      if (hologram) {
+        hologram->appendTo(view);
+      }
       if (people) {
         people->decorate(view, {options.width, options.height}, frameSummary);
       }
@@ -83,6 +114,7 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
     report.image = std::move(*image);
     report.drawCalls = (*renderer)->lastFrameStats().drawCalls;
     report.triangles = (*renderer)->lastFrameStats().triangles;
+    report.volumes = (*renderer)->lastFrameStats().volumes;
     if (!options.screenshot.empty()) {
       if (Status s = render::writePng(options.screenshot, report.image); !s) {
         return s.error();

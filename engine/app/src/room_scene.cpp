@@ -7,7 +7,8 @@
 
 namespace medverse::app {
 
-Result<RoomScene> RoomScene::create(render::Renderer& renderer, const assets::Room& room) {
+Result<RoomScene> RoomScene::create(render::Renderer& renderer, const assets::Room& room,
+                                    bool withTestObject) {
   RoomScene scene;
   scene.room_ = room;
   for (const assets::RoomPart& part : room.parts) {
@@ -22,6 +23,9 @@ Result<RoomScene> RoomScene::create(render::Renderer& renderer, const assets::Ro
     instance.material.metallic = part.metallic;
     instance.material.emissive = part.emissive;
     scene.instances_.push_back(instance);
+  }
+  if (!withTestObject) {
+    return scene;
   }
   // The test object stands where the patient hologram will be: a glossy
   // sphere resting on the table, so lit and shadowed sides are easy to see.

@@ -1,4 +1,6 @@
 #pragma once
+#include <glm/vec3.hpp>
+
 #include "medverse/render/resources.h"
 
 namespace medverse::render {
@@ -8,6 +10,7 @@ struct GpuMesh {
   Buffer vertices;
   Buffer indices;
   uint32_t indexCount = 0;
+  glm::vec3 boundsCenter{0.0F};  // model space; sorts transparent meshes
 };
 
 }  // namespace medverse::render

@@ -1,6 +1,8 @@
 #include "mesh_pass.h"
 
+#include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "frame_uniforms.h"
 #include "medverse/assets/mesh.h"
@@ -194,7 +196,7 @@ Result<VkPipeline> MeshPass::pipelineFor(const RenderTargetInfo& target, bool bl
   info.pDynamicState = &dynamic;
   info.layout = pipelineLayout_;
   info.renderPass = target.renderPass;
-  info.subpass = 0;
+  info.subpass = blended ? 1 : 0;  // transparent meshes draw after the volume
   VkPipeline pipeline = VK_NULL_HANDLE;
   MV_VK_TRY(vkCreateGraphicsPipelines(context_.device(), VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));
   pipelines_[key] = pipeline;
@@ -208,50 +210,61 @@ void MeshPass::updateFrame(const RenderView& view) {
 }
 
 Status MeshPass::record(VkCommandBuffer cmd, const RenderView& view, const RenderTargetInfo& target,
-                        const std::vector<GpuMesh>& meshes, FrameStats& stats) {
+                        const std::vector<GpuMesh>& meshes, FrameStats& stats, bool transparent) {
   VkViewport vp{0.0F, 0.0F, static_cast<float>(target.extent.width),
                 static_cast<float>(target.extent.height), 0.0F, 1.0F};
   VkRect2D scissor{{0, 0}, target.extent};
   vkCmdSetViewport(cmd, 0, 1, &vp);
   vkCmdSetScissor(cmd, 0, 1, &scissor);
 
-  // Opaque first, then blended on top (depth-tested, not depth-written).
-  for (bool blended : {false, true}) {
-    Result<VkPipeline> pipeline = pipelineFor(target, blended);
-    if (!pipeline) {
-      return pipeline.error();
+  // Opaque in subpass 0; blended in subpass 1 (depth-tested, not written),
+  // farthest first so nearer layers blend over farther ones.
+  std::vector<std::pair<float, const MeshInstance*>> order;
+  for (const MeshInstance& instance : view.meshes) {
+    const bool isBlended = instance.material.baseColor.a < 1.0F;
+    if (isBlended != transparent) {
+      continue;
     }
-    bool bound = false;
-    for (const MeshInstance& instance : view.meshes) {
-      const bool isBlended = instance.material.baseColor.a < 1.0F;
-      if (isBlended != blended) {
-        continue;
-      }
-      if (!instance.mesh.valid() || instance.mesh.index >= meshes.size()) {
-        return makeError("render view names mesh " + std::to_string(instance.mesh.index) +
-                         ", which was never uploaded");
-      }
-      if (!bound) {
-        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, *pipeline);
-        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelineLayout_, 0, 1,
-                                &frameSet_, 0, nullptr);
-        bound = true;
-      }
-      const GpuMesh& mesh = meshes[instance.mesh.index];
-      DrawConstants constants{instance.model, instance.material.baseColor,
-                              glm::vec4(instance.material.roughness, instance.material.metallic,
-                                        0.0F, 0.0F),
-                              glm::vec4(instance.material.emissive, 0.0F)};
-      vkCmdPushConstants(cmd, pipelineLayout_, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT,
-                         0, sizeof(constants), &constants);
-      VkDeviceSize offset = 0;
-      VkBuffer vb = mesh.vertices.handle();
-      vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &offset);
-      vkCmdBindIndexBuffer(cmd, mesh.indices.handle(), 0, VK_INDEX_TYPE_UINT32);
-      vkCmdDrawIndexed(cmd, mesh.indexCount, 1, 0, 0, 0);
-      ++stats.drawCalls;
-      stats.triangles += mesh.indexCount / 3;
+    if (!instance.mesh.valid() || instance.mesh.index >= meshes.size()) {
+      return makeError("render view names mesh " + std::to_string(instance.mesh.index) +
+                       ", which was never uploaded");
     }
+    float depth = 0.0F;
+    if (transparent) {
+      const glm::vec3 centre = meshes[instance.mesh.index].boundsCenter;
+      const glm::vec4 viewPos = view.camera.view * instance.model * glm::vec4(centre, 1.0F);
+      depth = viewPos.z;  // more negative = farther (right-handed view space)
+    }
+    order.emplace_back(depth, &instance);
+  }
+  if (order.empty()) {
+    return {};
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  Result<VkPipeline> pipeline = pipelineFor(target, transparent);
+  if (!pipeline) {
+    return pipeline.error();
+  }
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, *pipeline);
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelineLayout_, 0, 1, &frameSet_,
+                          0, nullptr);
+  for (const auto& [depth, instancePtr] : order) {
+    const MeshInstance& instance = *instancePtr;
+    const GpuMesh& mesh = meshes[instance.mesh.index];
+    DrawConstants constants{instance.model, instance.material.baseColor,
+                            glm::vec4(instance.material.roughness, instance.material.metallic,
+                                      0.0F, 0.0F),
+                            glm::vec4(instance.material.emissive, 0.0F)};
+    vkCmdPushConstants(cmd, pipelineLayout_, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT,
+                       0, sizeof(constants), &constants);
+    VkDeviceSize offset = 0;
+    VkBuffer vb = mesh.vertices.handle();
+    vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &offset);
+    vkCmdBindIndexBuffer(cmd, mesh.indices.handle(), 0, VK_INDEX_TYPE_UINT32);
+    vkCmdDrawIndexed(cmd, mesh.indexCount, 1, 0, 0, 0);
+    ++stats.drawCalls;
+    stats.triangles += mesh.indexCount / 3;
   }
   return {};
 }

@@ -27,9 +27,13 @@ class MeshPass {
   Status init();
   // Writes this frame's uniforms; call before recording.
   void updateFrame(const RenderView& view);
-  // Records draws inside an active render pass compatible with `target`.
+  // Records draws inside an active render pass compatible with `target`:
+  // opaque meshes in subpass 0, or (transparent = true) meshes with opacity
+  // below 1 in subpass 1, sorted back to front by their bounds' centres.
   Status record(VkCommandBuffer cmd, const RenderView& view, const RenderTargetInfo& target,
-                const std::vector<GpuMesh>& meshes, FrameStats& stats);
+                const std::vector<GpuMesh>& meshes, FrameStats& stats, bool transparent);
+  // The per-frame uniform buffer (frame.glsl), shared with the volume pass.
+  [[nodiscard]] const Buffer& frameUniforms() const { return frameUniforms_; }
 
  private:
   Result<VkPipeline> pipelineFor(const RenderTargetInfo& target, bool blended);

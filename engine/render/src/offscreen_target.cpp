@@ -45,7 +45,9 @@ Result<std::unique_ptr<OffscreenTarget>> OffscreenTarget::create(Context& contex
   depth.format = kDepthFormat;
   depth.extent = extent;
   depth.samples = t->samples_;
-  depth.usage = VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT;
+  // INPUT_ATTACHMENT: the volume pass reads depth in subpass 1.
+  depth.usage = VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT |
+                VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT;
   depth.aspect = VK_IMAGE_ASPECT_DEPTH_BIT;
   Result<Image> depthImage = Image::create(context, depth);
   if (!depthImage) {
@@ -80,7 +82,9 @@ Result<std::unique_ptr<OffscreenTarget>> OffscreenTarget::create(Context& contex
   attachments.push_back(a);
   a.format = kDepthFormat;
   a.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-  a.finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
+  // Depth ends in the layout subpass 1 uses: no final transition to order
+  // against its reads (the next frame starts from UNDEFINED anyway).
+  a.finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_READ_ONLY_OPTIMAL;
   attachments.push_back(a);
   if (msaa) {
     a.format = kColorFormat;
@@ -93,17 +97,29 @@ Result<std::unique_ptr<OffscreenTarget>> OffscreenTarget::create(Context& contex
   VkAttachmentReference colorRef{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
   VkAttachmentReference depthRef{1, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
   VkAttachmentReference resolveRef{2, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
-  VkSubpassDescription subpass{};
-  subpass.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
-  subpass.colorAttachmentCount = 1;
-  subpass.pColorAttachments = &colorRef;
-  subpass.pDepthStencilAttachment = &depthRef;
-  subpass.pResolveAttachments = msaa ? &resolveRef : nullptr;
+  // Two subpasses (render_target.h): 0 draws opaque geometry; 1 reads its
+  // depth as an input attachment (volume rays stop at it) while keeping it
+  // bound read-only for the depth test of transparent meshes. Both uses of
+  // attachment 1 in subpass 1 share the read-only layout, as Vulkan requires.
+  // The MSAA resolve happens at the end of the last subpass.
+  VkAttachmentReference depthReadRef{1, VK_IMAGE_LAYOUT_DEPTH_STENCIL_READ_ONLY_OPTIMAL};
+  VkSubpassDescription subpasses[2]{};
+  subpasses[0].pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
+  subpasses[0].colorAttachmentCount = 1;
+  subpasses[0].pColorAttachments = &colorRef;
+  subpasses[0].pDepthStencilAttachment = &depthRef;
+  subpasses[1].pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
+  subpasses[1].inputAttachmentCount = 1;
+  subpasses[1].pInputAttachments = &depthReadRef;
+  subpasses[1].colorAttachmentCount = 1;
+  subpasses[1].pColorAttachments = &colorRef;
+  subpasses[1].pDepthStencilAttachment = &depthReadRef;
+  subpasses[1].pResolveAttachments = msaa ? &resolveRef : nullptr;
 
   // In: the previous frame's readback (transfer) and attachment writes must
   // finish before this frame clears. Out: the resolve must land before the
   // readback copy reads it.
-  VkSubpassDependency deps[2]{};
+  VkSubpassDependency deps[3]{};
   deps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
   deps[0].dstSubpass = 0;
   deps[0].srcStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |
@@ -116,19 +132,36 @@ Result<std::unique_ptr<OffscreenTarget>> OffscreenTarget::create(Context& contex
   deps[0].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT |
                           VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT |
                           VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_READ_BIT;
-  deps[1].srcSubpass = 0;
+  deps[1].srcSubpass = 1;
   deps[1].dstSubpass = VK_SUBPASS_EXTERNAL;
   deps[1].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
   deps[1].srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
   deps[1].dstStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT;
   deps[1].dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+  // Subpass 0 -> 1: opaque depth and colour are written before the volume
+  // reads depth (input attachment, same pixel: BY_REGION) and blends colour.
+  deps[2].srcSubpass = 0;
+  deps[2].dstSubpass = 1;
+  deps[2].srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |
+                         VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT |
+                         VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT;
+  deps[2].srcAccessMask =
+      VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
+  deps[2].dstStageMask = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT |
+                         VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT |
+                         VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT |
+                         VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+  deps[2].dstAccessMask = VK_ACCESS_INPUT_ATTACHMENT_READ_BIT |
+                          VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_READ_BIT |
+                          VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+  deps[2].dependencyFlags = VK_DEPENDENCY_BY_REGION_BIT;
 
   VkRenderPassCreateInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
   rp.attachmentCount = static_cast<uint32_t>(attachments.size());
   rp.pAttachments = attachments.data();
-  rp.subpassCount = 1;
-  rp.pSubpasses = &subpass;
-  rp.dependencyCount = 2;
+  rp.subpassCount = 2;
+  rp.pSubpasses = subpasses;
+  rp.dependencyCount = 3;
   rp.pDependencies = deps;
   MV_VK_TRY(vkCreateRenderPass(context.device(), &rp, nullptr, &t->renderPass_));
 
@@ -161,7 +194,7 @@ OffscreenTarget::~OffscreenTarget() {
 }
 
 RenderTargetInfo OffscreenTarget::info() const {
-  return {renderPass_, framebuffer_, extent_, samples_, kColorFormat};
+  return {renderPass_, framebuffer_, extent_, samples_, kColorFormat, depth_.view()};
 }
 
 Result<RgbaImage> OffscreenTarget::readback() {

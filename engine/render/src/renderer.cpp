@@ -1,12 +1,14 @@
 #include "medverse/render/renderer.h"
 
 #include <span>
+#include <string>
 
 #include "gpu_mesh.h"
 #include "medverse/render/context.h"
 #include "medverse/render/vk_result.h"
 #include "mesh_pass.h"
 #include "ui_pass.h"
+#include "volume_pass.h"
 
 namespace medverse::render {
 
@@ -38,6 +40,10 @@ Status Renderer::init() {
   if (Status s = meshPass_->init(); !s) {
     return s;
   }
+  volumePass_ = std::make_unique<VolumePass>(context_);
+  if (Status s = volumePass_->init(meshPass_->frameUniforms()); !s) {
+    return s;
+  }
   uiPass_ = std::make_unique<UiPass>(context_);
   return uiPass_->init();
 }
@@ -46,8 +52,10 @@ Renderer::~Renderer() {
   VkDevice device = context_.device();
   vkDeviceWaitIdle(device);
   uiPass_.reset();
+  volumePass_.reset();
   meshPass_.reset();
   meshes_.clear();
+  volumes_.clear();
   vkDestroyFence(device, frameFence_, nullptr);
   vkDestroyCommandPool(device, commandPool_, nullptr);
 }
@@ -73,6 +81,7 @@ Result<MeshHandle> Renderer::uploadMesh(const assets::MeshData& mesh) {
   gpu.vertices = std::move(*vb);
   gpu.indices = std::move(*ib);
   gpu.indexCount = static_cast<uint32_t>(mesh.indices.size());
+  gpu.boundsCenter = 0.5F * (mesh.boundsMin + mesh.boundsMax);
   meshes_.push_back(std::move(gpu));
   return MeshHandle{static_cast<uint32_t>(meshes_.size() - 1)};
 }
@@ -82,11 +91,30 @@ Result<UiTextureHandle> Renderer::uploadUiTexture(uint32_t width, uint32_t heigh
   return uiPass_->uploadTexture(width, height, rgba);
 }
 
+Result<VolumeHandle> Renderer::uploadVolume(const VolumeData& volume) {
+  Result<GpuVolume> gpu = createGpuVolume(context_, volume);
+  if (!gpu) {
+    return gpu.error();
+  }
+  volumes_.push_back(std::move(*gpu));
+  return VolumeHandle{static_cast<uint32_t>(volumes_.size() - 1)};
+}
+
+Result<VolumeInfo> Renderer::volumeInfo(VolumeHandle handle) const {
+  if (!handle.valid() || handle.index >= volumes_.size()) {
+    return makeError("volume " + std::to_string(handle.index) + " was never uploaded");
+  }
+  return volumes_[handle.index].info;
+}
+
 Status Renderer::render(const RenderView& view, const RenderTargetInfo& target) {
   VkDevice device = context_.device();
   stats_ = {};
   meshPass_->updateFrame(view);
   if (Status s = uiPass_->prepare(view); !s) {
+    return s;
+  }
+  if (Status s = volumePass_->prepare(view, target, volumes_); !s) {
     return s;
   }
 
@@ -107,7 +135,21 @@ Status Renderer::render(const RenderView& view, const RenderTargetInfo& target) 
   rp.clearValueCount = 3;
   rp.pClearValues = clears;
   vkCmdBeginRenderPass(commandBuffer_, &rp, VK_SUBPASS_CONTENTS_INLINE);
-  Status recorded = meshPass_->record(commandBuffer_, view, target, meshes_, stats_);
+  // Subpass 0: opaque meshes and slices. Subpass 1: the volume, stopped by
+  // their depth, then transparent meshes over it (render_target.h).
+  Status recorded = meshPass_->record(commandBuffer_, view, target, meshes_, stats_, false);
+  if (recorded) {
+    recorded = volumePass_->recordSlices(commandBuffer_, view, target, stats_);
+  }
+  vkCmdNextSubpass(commandBuffer_, VK_SUBPASS_CONTENTS_INLINE);
+  if (recorded) {
+    recorded = volumePass_->recordVolumes(commandBuffer_, view, target, stats_);
+  }
+  if (recorded) {
+    recorded = meshPass_->record(commandBuffer_, view, target, meshes_, stats_, true);
+  }
+  // UI last in the scene: world panels (depth tested, not written) and the
+  // screen overlay, over everything.
   if (recorded) {
     recorded = uiPass_->recordInScene(commandBuffer_, view, target, stats_);
   }

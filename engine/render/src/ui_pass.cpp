@@ -672,7 +672,7 @@ Result<VkPipeline> UiPass::createPipeline(VkRenderPass renderPass, VkSampleCount
   info.pDynamicState = &dynamic;
   info.layout = worldPanel ? panelLayout_ : uiLayout_;
   info.renderPass = renderPass;
-  info.subpass = 0;
+  info.subpass = 1;  // after the volume and transparent meshes (see renderer.cpp)
   VkPipeline pipeline = VK_NULL_HANDLE;
   MV_VK_TRY(
       vkCreateGraphicsPipelines(context_.device(), VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));

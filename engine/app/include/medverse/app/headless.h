@@ -12,6 +12,13 @@
 
 namespace medverse::app {
 
+// Which patient case the room shows.
+enum class CaseSource {
+  None,    // the empty room with its test object
+  Sample,  // the sample case (ch2better + AAL), cached in cacheDir
+  Path,    // casePath: a case bundle directory or a NIfTI file
+};
+
 struct HeadlessOptions {
   uint32_t width = 1280;
   uint32_t height = 720;
@@ -20,6 +27,9 @@ struct HeadlessOptions {
   bool validation = render::validationRequestedByEnv();
   uint32_t avatars = 0;  // people around the table (0..4), see demo_people.h
   bool ui = false;       // the desktop overlay and an in-world control panel
+  CaseSource caseSource = CaseSource::None;
+  std::filesystem::path casePath;
+  std::filesystem::path cacheDir;  // for the sample case; empty: no cache
 };
 
 struct HeadlessReport {
@@ -30,6 +40,7 @@ struct HeadlessReport {
   bool validationEnabled = false;
   uint32_t drawCalls = 0;
   uint64_t triangles = 0;
+  uint32_t volumes = 0;  // volume instances ray-marched in the last frame
   render::RgbaImage image;  // the last frame
 };
 

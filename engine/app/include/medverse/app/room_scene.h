@@ -16,7 +16,10 @@ namespace medverse::app {
 
 class RoomScene {
  public:
-  static Result<RoomScene> create(render::Renderer& renderer, const assets::Room& room);
+  // withTestObject: the sphere on the table that stands in for a hologram
+  // when no case is loaded.
+  static Result<RoomScene> create(render::Renderer& renderer, const assets::Room& room,
+                                  bool withTestObject = true);
 
   [[nodiscard]] render::RenderView view(const render::CameraView& camera) const;
   [[nodiscard]] const assets::Room& room() const { return room_; }

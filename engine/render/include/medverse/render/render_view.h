@@ -2,6 +2,7 @@
 // The plain description of one frame that the app extracts from the world and
 // hands to the renderer. The renderer never sees actors, components or the
 // network: only cameras, lights and things to draw.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include <glm/vec4.hpp>
 
 #include "medverse/render/ui_draw_data.h"
+#include "medverse/render/volume.h"
 
 namespace medverse::render {
 
@@ -55,6 +57,50 @@ struct MeshInstance {
   Material material;
 };
 
+// --- Volume hologram (VolumePass; see docs/RENDERING.md) ---
+
+inline constexpr uint32_t kMaxClipPlanes = 6;
+inline constexpr uint32_t kMaxVolumes = 4;  // volume instances drawn per frame
+
+// Patient-space axes of the three MPR planes: axial slices are normal to
+// patient z (S), coronal to y (P), sagittal to x (L).
+enum class SliceAxis : uint32_t { Axial = 0, Coronal = 1, Sagittal = 2 };
+
+// One MPR slice drawn in place, as an opaque textured quad through the volume.
+struct SlicePlane {
+  bool visible = false;
+  float position = 0.0F;  // patient mm along the slice's axis (z, y or x)
+  WindowLevel window{40.0F, 400.0F};  // greyscale window, modality units
+};
+
+// Everything else the volume shows is kept where a point p (patient mm)
+// satisfies dot(plane.xyz, p) + plane.w >= 0 for every clip plane and lies
+// inside the crop box when it is enabled.
+struct CropBox {
+  bool enabled = false;
+  glm::vec3 min{0.0F};  // patient mm
+  glm::vec3 max{0.0F};
+};
+
+struct VolumeInstance {
+  VolumeHandle volume;
+  glm::mat4 model{1.0F};  // patient mm -> world metres: the hologram's transform
+  bool showVolume = true;  // false: only the slices (and surfaces) are drawn
+  TransferFunction transfer;  // baked to a texture whenever it changes
+  // Remaps the transfer function: its natural window (windowOf) is stretched
+  // onto this one. width <= 0: the transfer function as it is.
+  WindowLevel window;
+  std::vector<glm::vec4> clipPlanes;  // at most kMaxClipPlanes, patient space
+  CropBox crop;
+  std::array<SlicePlane, 3> slices;  // indexed by SliceAxis
+  float stepVoxels = 0.5F;  // ray step as a fraction of the smallest voxel spacing
+  bool gradientShading = true;
+  // Debug and benchmark switches: off gives plain ray marching (the image
+  // is the same within rounding; only the time changes).
+  bool emptySpaceSkipping = true;
+  bool earlyTermination = true;
+};
+
 struct RenderView {
   CameraView camera;
   std::vector<Light> lights;  // at most kMaxLights are used
@@ -66,6 +112,7 @@ struct RenderView {
   // overlay (drawn last, over everything). See ui_draw_data.h.
   std::vector<UiPanel> panels;
   UiDrawData overlay;
+  std::vector<VolumeInstance> volumes;  // at most kMaxVolumes
 };
 
 inline constexpr uint32_t kMaxLights = 8;

@@ -19,11 +19,14 @@ namespace medverse::render {
 class Context;
 class MeshPass;
 class UiPass;
+class VolumePass;
 struct GpuMesh;
+struct GpuVolume;
 
 struct FrameStats {
   uint32_t drawCalls = 0;
   uint64_t triangles = 0;
+  uint32_t volumes = 0;  // ray-marched volume instances
 };
 
 class Renderer {
@@ -38,6 +41,11 @@ class Renderer {
   // sRGB-encoded colour and linear alpha, rows top first.
   Result<UiTextureHandle> uploadUiTexture(uint32_t width, uint32_t height,
                                           std::span<const uint8_t> rgba);
+  // Uploads a volume as a 3D texture (values normalised to 16 bits) with its
+  // min/max brick grid for empty-space skipping. Errors name the volume.
+  Result<VolumeHandle> uploadVolume(const VolumeData& volume);
+  // What was uploaded; handle must come from uploadVolume.
+  [[nodiscard]] Result<VolumeInfo> volumeInfo(VolumeHandle handle) const;
 
   // Records and submits one frame into the target, and waits for it to
   // finish (headless and tests; windowed targets pipeline frames later).
@@ -56,7 +64,9 @@ class Renderer {
   VkFence frameFence_ = VK_NULL_HANDLE;
   std::unique_ptr<MeshPass> meshPass_;
   std::unique_ptr<UiPass> uiPass_;
+  std::unique_ptr<VolumePass> volumePass_;
   std::vector<GpuMesh> meshes_;
+  std::vector<GpuVolume> volumes_;
   FrameStats stats_;
 };
 
