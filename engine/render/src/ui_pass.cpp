@@ -672,7 +672,9 @@ Result<VkPipeline> UiPass::createPipeline(VkRenderPass renderPass, VkSampleCount
   info.pDynamicState = &dynamic;
   info.layout = worldPanel ? panelLayout_ : uiLayout_;
   info.renderPass = renderPass;
-  info.subpass = 1;  // after the volume and transparent meshes (see renderer.cpp)
+  // Scene targets: subpass 1, after the volume and transparent meshes (see
+  // renderer.cpp); the panel-texture pass has a single subpass.
+  info.subpass = renderPass == panelRenderPass_ ? 0 : 1;
   VkPipeline pipeline = VK_NULL_HANDLE;
   MV_VK_TRY(
       vkCreateGraphicsPipelines(context_.device(), VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));
