@@ -34,6 +34,8 @@ def base_dataset(sop_class, modality, series_uid, study_uid, frame_uid):
     meta.MediaStorageSOPInstanceUID = generate_uid()
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
     ds = FileDataset(None, {}, file_meta=meta, preamble=b"\0" * 128)
+    ds.is_little_endian = True  # written as the meta says: explicit VR little endian
+    ds.is_implicit_VR = False
     ds.SOPClassUID = sop_class
     ds.Modality = modality
     ds.SeriesInstanceUID = series_uid

@@ -399,6 +399,56 @@ void convert(const char* raw, std::size_t count, unsigned bitsStored, bool isSig
     const FrameInfo& f = frames[frame];
     const char* in = raw + frame * frameVoxels * sizeof(T);
     O* out = frameOut[frame];
+    if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
+      // The common case (CT and MR: 8/16-bit integers, slope 1, integral
+      // intercept) in 32-bit integer arithmetic; same results, a third of
+      // the time of the general loop below.
+      if (f.slope == 1.0 && f.intercept == std::nearbyint(f.intercept) &&
+          std::fabs(f.intercept) < 1e6) {
+        const auto b = static_cast<std::int32_t>(f.intercept);
+        const auto mask32 = static_cast<std::int32_t>((std::int64_t{1} << bitsStored) - 1);
+        const auto sign32 = static_cast<std::int32_t>(std::int64_t{1} << (bitsStored - 1));
+        const auto flip = static_cast<std::int32_t>(low + high);
+        std::int32_t ilo = std::numeric_limits<std::int32_t>::max();
+        std::int32_t ihi = std::numeric_limits<std::int32_t>::min();
+        // Branch-free inner loops (the compiler vectorises them): masking
+        // and inversion are decided once per frame, not per voxel.
+        auto run = [&](auto masked, auto inverted) {
+          for (std::size_t n = 0; n < frameVoxels; ++n) {
+            T v;
+            std::memcpy(&v, in + n * sizeof(T), sizeof(T));
+            std::int32_t x = v;
+            if constexpr (decltype(masked)::value) {
+              x &= mask32;
+              x -= (isSigned && (x & sign32) != 0) ? 2 * sign32 : 0;
+            }
+            if constexpr (decltype(inverted)::value) {
+              x = flip - x;
+            }
+            const std::int32_t value = x + b;
+            ilo = std::min(ilo, value);
+            ihi = std::max(ihi, value);
+            if constexpr (std::is_same_v<O, float>) {
+              out[n] = static_cast<float>(value);
+            } else {
+              constexpr auto kLowest = static_cast<std::int32_t>(std::numeric_limits<O>::lowest());
+              constexpr auto kHighest = static_cast<std::int32_t>(std::numeric_limits<O>::max());
+              out[n] = static_cast<O>(std::clamp(value, kLowest, kHighest));
+            }
+          }
+        };
+        using Yes = std::true_type;
+        using No = std::false_type;
+        if (mask) {
+          invert ? run(Yes{}, Yes{}) : run(Yes{}, No{});
+        } else {
+          invert ? run(No{}, Yes{}) : run(No{}, No{});
+        }
+        lo = std::min(lo, static_cast<float>(ilo));
+        hi = std::max(hi, static_cast<float>(ihi));
+        continue;
+      }
+    }
     // Small integers with an integral rescale stay integers: no per-voxel
     // integrality test needed (float holds integers up to 2^24 exactly).
     const bool exactIntegers = std::is_integral_v<T> && sizeof(T) <= 2 &&
