@@ -115,10 +115,29 @@ class Room {
       extra();
     }
   }
-  // Network, then one tick.
+  // Network, then one tick; with realTime, a tick only when one is due at
+  // the server's rate by the steady clock (for tests through ImpairedRelay,
+  // which delays datagrams in real time).
   void step() {
     pumpNetwork();
-    server->tick();
+    if (!realTime) {
+      server->tick();
+      return;
+    }
+    const double now = steadyMs();
+    if (nextTickMs == 0.0) {
+      nextTickMs = now;
+    }
+    if (now >= nextTickMs) {
+      server->tick();
+      nextTickMs += 1000.0 / server->tickHz();
+    }
+  }
+
+  static double steadyMs() {
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
   }
 
   template <typename Done>
@@ -150,6 +169,8 @@ class Room {
   std::vector<std::unique_ptr<WorldClient>> clients;
   std::vector<ClientLog> logs;
   std::function<void()> extra;
+  bool realTime = false;
+  double nextTickMs = 0.0;
 };
 
 inline AvatarPose poseAt(const glm::vec3& head, float yaw) {
