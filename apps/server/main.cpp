@@ -1,16 +1,26 @@
-// medverse-server: the dedicated room server. This build provides the key
-// and token tools; hosting a room (replication, session rules, case
-// distribution) is the next step of the networking issue.
-// Exit codes: 0 success, 2 usage error, 3 bad input.
+// medverse-server: the dedicated room server.
+//   run     hosts one consult room (replication, session rules) until
+//           SIGINT/SIGTERM
+//   keygen  creates the key shared by the token issuer and the server
+//   token   issues a connect token
+// Case distribution is not here yet: the server announces the case's name and
+// manifest hash; clients must already have it.
+// Exit codes: 0 success, 2 usage error, 3 bad input, 4 cannot listen.
 #include <CLI/CLI.hpp>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "medverse/core/hash.h"
 #include "medverse/core/log.h"
 #include "medverse/net/connect_token.h"
 #include "medverse/net/key.h"
 #include "medverse/net/role.h"
+#include "medverse/world/world_server.h"
 
 using namespace medverse;
 
@@ -20,9 +30,93 @@ constexpr int kExitOk = 0;
 constexpr int kExitUsage = 2;
 constexpr int kExitBadInput = 3;
 
+constexpr int kExitListen = 4;
+
 int fail(const std::string& message, int code = kExitBadInput) {
   std::fprintf(stderr, "medverse-server: %s\n", message.c_str());
   return code;
+}
+
+std::atomic<bool> gStop{false};
+extern "C" void onSignal(int /*signal*/) { gStop.store(true); }
+
+// Until the SQLite journal lands: the audit trail as JSON lines, flushed per
+// event (the journal will replace this behind the same AuditSink).
+class JsonLinesAudit : public world::AuditSink {
+ public:
+  explicit JsonLinesAudit(const std::string& path) : out_(path, std::ios::app) {}
+  [[nodiscard]] bool ok() const { return out_.good(); }
+  void record(const world::AuditEvent& e) override {
+    out_ << "{\"type\":\"" << world::auditTypeName(e.type) << "\",\"clientId\":" << e.clientId
+         << ",\"name\":\"" << world::jsonEscape(e.name) << "\",\"role\":\"" << e.role
+         << "\",\"detail\":\"" << world::jsonEscape(e.detail)
+         << "\",\"payload\":" << (e.payloadJson.empty() ? "{}" : e.payloadJson) << "}\n";
+    out_.flush();
+  }
+
+ private:
+  std::ofstream out_;
+};
+
+struct RunOptions {
+  std::string casePath;
+  std::string room = "consult";
+  std::string bind = "0.0.0.0";
+  uint16_t port = 7777;
+  uint32_t tickHz = 60;
+  uint32_t maxClients = 128;
+  std::string keyPath;
+  std::string journalPath;
+};
+
+int runRoom(const RunOptions& o) {
+  // The case: a bundle directory from medverse-case; announced by its
+  // directory name and the hash of its manifest (which lists every blob's
+  // hash, so it names the whole content).
+  const std::filesystem::path casePath(o.casePath);
+  const std::filesystem::path manifest = casePath / "manifest.json";
+  Result<Hash256> caseHash = hashFile(manifest);
+  if (!caseHash) {
+    return fail("--case " + o.casePath + " is not a case bundle: " + caseHash.error().message);
+  }
+  Result<net::Key> key = net::loadKey(o.keyPath);
+  if (!key) {
+    return fail(key.error().message);
+  }
+  std::unique_ptr<JsonLinesAudit> journal;
+  if (!o.journalPath.empty()) {
+    journal = std::make_unique<JsonLinesAudit>(o.journalPath);
+    if (!journal->ok()) {
+      return fail("cannot open journal " + o.journalPath + " for appending");
+    }
+  }
+  world::WorldServerConfig config;
+  config.net.bindHost = o.bind;
+  config.net.port = o.port;
+  config.net.room = o.room;
+  config.net.issuerKey = *key;
+  config.net.maxClients = o.maxClients;
+  config.tickHz = o.tickHz;
+  config.caseName = casePath.filename().empty() ? casePath.parent_path().filename().string()
+                                                : casePath.filename().string();
+  config.caseHash = caseHash->hex();
+  config.audit = journal.get();
+  auto server = world::WorldServer::start(std::move(config));
+  if (!server) {
+    return fail(server.error().message, kExitListen);
+  }
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  std::fprintf(stderr, "medverse-server: room '%s' on %s:%u at %u Hz, case %s (%s)\n",
+               o.room.c_str(), o.bind.c_str(), server->port(), o.tickHz,
+               casePath.filename().string().c_str(), caseHash->hex().substr(0, 16).c_str());
+  server->run(gStop);
+  const auto stats = server->stats();
+  std::fprintf(stderr,
+               "medverse-server: stopping after %llu ticks (mean tick %.3f ms, %llu refusals)\n",
+               static_cast<unsigned long long>(stats.ticks), stats.meanTickMs,
+               static_cast<unsigned long long>(stats.refusals));
+  return kExitOk;  // the destructor tells every client the server is shutting down
 }
 
 }  // namespace
@@ -34,7 +128,22 @@ int main(int argc, char** argv) {
       "keygen creates the key shared by the token issuer and the server;\n"
       "token issues a connect token that lets one participant join one room."};
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 success, 2 usage error, 3 bad input.");
+  app.footer("Exit codes: 0 success, 2 usage error, 3 bad input, 4 cannot listen.");
+
+  auto* run = app.add_subcommand("run", "host one consult room until SIGINT or SIGTERM");
+  RunOptions runOptions;
+  run->add_option("--case", runOptions.casePath, "case bundle directory (from medverse-case)")
+      ->required();
+  run->add_option("--key", runOptions.keyPath, "issuer key file (from keygen)")->required();
+  run->add_option("--port", runOptions.port, "UDP port (0: any free port)");
+  run->add_option("--tick", runOptions.tickHz, "ticks per second")->check(CLI::Range(1U, 240U));
+  run->add_option("--journal", runOptions.journalPath,
+                  "append the audit trail (join, leave, grants, refusals, annotations, "
+                  "measurements) to this file");
+  run->add_option("--room", runOptions.room, "room name tokens must carry (default: consult)");
+  run->add_option("--bind", runOptions.bind, "local address to listen on");
+  run->add_option("--max-clients", runOptions.maxClients, "participants at most")
+      ->check(CLI::Range(1U, 4000U));
 
   auto* keygen = app.add_subcommand("keygen", "create a new issuer/server key file (mode 0600)");
   std::string keygenPath;
@@ -60,6 +169,9 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
 
+  if (*run) {
+    return runRoom(runOptions);
+  }
   if (*keygen) {
     if (Status s = net::saveKey(net::Key::generate(), keygenPath); !s) {
       return fail(s.error().message);
