@@ -232,6 +232,7 @@ struct WorldClient::Impl {
     }
     if (client.send(net::Channel::Input, wire::finish(wire::MessageType::Input, out))) {
       ++stats.inputsSent;
+      stats.lastInputSeq = inputSeq;
     }
     lastInputMs = now();
     inputSentOnce = true;

@@ -47,6 +47,7 @@ struct WorldClientStats {
   uint64_t snapshotsReceived = 0;
   uint64_t snapshotBytes = 0;
   uint64_t inputsSent = 0;
+  uint16_t lastInputSeq = 0;  // sequence number of the newest input sent
   uint64_t lastServerTick = 0;
   double serverTickMs = 0.0;  // the server's CPU time per tick, as reported
   double jitterMs = 0.0;

@@ -64,7 +64,7 @@ struct ParticipantInfo {
 
 struct WorldServerStats {
   uint64_t ticks = 0;
-  double lastTickMs = 0.0;
+  double lastTickMs = 0.0;   // CPU time of the server thread in tick()
   double meanTickMs = 0.0;  // over all ticks
   uint64_t snapshotsSent = 0;
   uint64_t snapshotBytes = 0;  // payload before sealing
