@@ -3,7 +3,10 @@
 // "Replication"). Each message starts with a type byte; the rest is a bit
 // stream whose fixed parts are described by property tables like everything
 // else.
+#include <algorithm>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <vector>
@@ -99,6 +102,87 @@ inline void appendBits(BitWriter& out, const EncodedBits& bits) {
     left -= n;
   }
 }
+
+// A bit writer with the same layout as BitWriter (least-significant bit
+// first) that packs through a 64-bit accumulator and appends cached
+// encodings a word at a time: snapshot assembly for many clients is its hot
+// loop.
+class WordWriter {
+ public:
+  void writeBits(uint32_t value, uint32_t bits) {
+    acc_ |= static_cast<uint64_t>(value) << fill_;
+    fill_ += bits;
+    if (fill_ >= 32) {
+      words_.push_back(static_cast<uint32_t>(acc_));
+      acc_ >>= 32U;
+      fill_ -= 32;
+    }
+  }
+  void writeBool(bool b) { writeBits(b ? 1U : 0U, 1); }
+  void writeVarUint(uint64_t value) {
+    while (value >= 0x80U) {
+      writeBits(static_cast<uint32_t>(value & 0x7FU) | 0x80U, 8);
+      value >>= 7U;
+    }
+    writeBits(static_cast<uint32_t>(value), 8);
+  }
+  void append(const EncodedBits& bits) {
+    uint32_t left = bits.bits;
+    for (const uint32_t w : bits.words) {
+      const uint32_t n = left >= 32 ? 32 : left;
+      if (n == 0) {
+        break;
+      }
+      writeBits(n == 32 ? w : (w & ((1U << n) - 1U)), n);
+      left -= n;
+    }
+  }
+  void append(std::span<const uint8_t> bytes, size_t bits) {
+    for (size_t i = 0; i < bits / 8; ++i) {
+      writeBits(bytes[i], 8);
+    }
+    if (bits % 8 != 0) {
+      writeBits(bytes[bits / 8] & ((1U << (bits % 8)) - 1U), static_cast<uint32_t>(bits % 8));
+    }
+  }
+  [[nodiscard]] size_t bitsWritten() const { return words_.size() * 32 + fill_; }
+  [[nodiscard]] EncodedBits take() {
+    EncodedBits out;
+    out.bits = static_cast<uint32_t>(bitsWritten());
+    out.words = std::move(words_);
+    if (fill_ > 0) {
+      out.words.push_back(static_cast<uint32_t>(acc_));
+    }
+    words_.clear();
+    acc_ = 0;
+    fill_ = 0;
+    return out;
+  }
+  // The message: type byte, then the bits, zero-padded to whole bytes.
+  [[nodiscard]] std::vector<uint8_t> finish(MessageType type) const {
+    const size_t bytes = (bitsWritten() + 7) / 8;
+    std::vector<uint8_t> out(1 + bytes);
+    out[0] = static_cast<uint8_t>(type);
+    if constexpr (std::endian::native == std::endian::little) {
+      const size_t whole = std::min(bytes, words_.size() * 4);
+      std::memcpy(out.data() + 1, words_.data(), whole);
+      const auto tail = static_cast<uint32_t>(acc_);
+      std::memcpy(out.data() + 1 + whole, &tail, bytes - whole);
+      return out;
+    }
+    for (size_t i = 0; i < bytes; ++i) {
+      const size_t w = i / 4;
+      const uint32_t word = w < words_.size() ? words_[w] : static_cast<uint32_t>(acc_);
+      out[1 + i] = static_cast<uint8_t>(word >> (8U * (i % 4)));
+    }
+    return out;
+  }
+
+ private:
+  std::vector<uint32_t> words_;
+  uint64_t acc_ = 0;
+  uint32_t fill_ = 0;
+};
 
 inline uint32_t varUintBits(uint64_t v) {
   uint32_t bytes = 1;

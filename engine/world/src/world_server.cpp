@@ -37,6 +37,10 @@ struct ActorRep {
   std::vector<PropCache> props;
   uint32_t ownerChangedTick = 0;
   bool initialised = false;
+  // Entries encoded this tick, by what they contain (property mask, full,
+  // owner): clients with the same baseline get the same bytes.
+  uint32_t entriesTick = 0;
+  std::vector<std::pair<uint64_t, wire::EncodedBits>> entries;
 };
 
 // What one client has of one actor.
@@ -75,6 +79,7 @@ struct Participant {
   // Refusals of the unreliable move stream are reported once per run.
   bool moveRefusalReported = false;
   uint64_t lastMoveMs = 0;
+  uint64_t destroyedSeen = ~0ULL;
 
   [[nodiscard]] bool spectator() const { return role == net::Role::Spectator; }
 };
@@ -97,6 +102,7 @@ struct WorldServer::Impl {
   std::unordered_map<NetId, ActorRep> reps;
   std::vector<Queued> queue;
   uint32_t noticeSequence = 0;
+  uint64_t destroyed = 0;  // counts destructions, so clients rescan their views
   uint32_t annotationSequence = 0;
   uint32_t measurementSequence = 0;
   WorldServerStats stats;
@@ -217,6 +223,7 @@ struct WorldServer::Impl {
       p.peer = c.peer;
       p.disconnectedAtMs = 0;
       resetReplication(p);
+      p.destroyedSeen = ~0ULL;
       syncPlayerState(p);
       byPeer[c.peer] = p.clientId;
       logger()->info("client {} resumed as {} ({})", p.clientId, net::roleName(p.role),
@@ -306,6 +313,7 @@ struct WorldServer::Impl {
                        config.reconnectGraceMs);
         world.destroy(p.avatar);
         world.destroy(p.playerState);
+        ++destroyed;
         reps.erase(p.avatar);
         reps.erase(p.playerState);
         it = participants.erase(it);
@@ -736,6 +744,43 @@ struct WorldServer::Impl {
     uint32_t bits = 0;
   };
 
+  // One actor's snapshot entry for what the candidate includes, encoded once
+  // per tick per distinct content.
+  const wire::EncodedBits& entryFor(Actor& a, const Candidate& c) {
+    ActorRep& rep = reps.at(a.netId());
+    if (rep.entriesTick != tick) {
+      rep.entriesTick = tick;
+      rep.entries.clear();
+    }
+    const uint64_t key = c.mask | (c.full ? 1ULL << 62 : 0) | (c.owner ? 1ULL << 63 : 0);
+    for (const auto& [k, bits] : rep.entries) {
+      if (k == key) {
+        return bits;
+      }
+    }
+    wire::WordWriter out;
+    out.writeVarUint(a.netId());
+    out.writeBool(c.full);
+    if (c.full) {
+      out.writeVarUint(a.classId());
+    }
+    out.writeBool(c.owner);
+    if (c.owner) {
+      out.writeVarUint(a.owner());
+    }
+    const size_t n = a.actorClass().properties.size();
+    for (size_t i = 0; i < n; ++i) {
+      out.writeBool(((c.mask >> i) & 1U) != 0);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (((c.mask >> i) & 1U) != 0) {
+        out.append(rep.props[i].bits);
+      }
+    }
+    rep.entries.emplace_back(key, out.take());
+    return rep.entries.back().second;
+  }
+
   glm::vec3 headOf(NetId avatar) const {
     const Actor* a = world.find(avatar);
     return a != nullptr ? a->ref<AvatarComponent>().head.position : glm::vec3(0.0F);
@@ -748,8 +793,9 @@ struct WorldServer::Impl {
     p.budgetBytes = std::min(p.budgetBytes + config.snapshotBytesPerSecond / double(config.tickHz),
                              2.0 * config.snapshotBytesPerSecond / double(config.tickHz));
 
-    // Actors this client knows that are gone or no longer relevant.
-    for (auto it = p.views.begin(); it != p.views.end();) {
+    // Actors this client knows that are gone or no longer relevant (only
+    // after something was destroyed: relevancy is fixed at spawn).
+    for (auto it = p.views.begin(); p.destroyedSeen != destroyed && it != p.views.end();) {
       const Actor* a = world.find(it->first);
       if (a == nullptr || (!a->participantsMaySee && !spectator)) {
         p.pendingGone.insert(it->first);
@@ -759,6 +805,7 @@ struct WorldServer::Impl {
       }
     }
 
+    p.destroyedSeen = destroyed;
     std::vector<Candidate> candidates;
     for (auto& [id, actor] : world.actors()) {
       if (!actor->participantsMaySee && !spectator) {
@@ -785,7 +832,7 @@ struct WorldServer::Impl {
       if (c.owner) {
         bits += wire::varUintBits(actor->owner());
       }
-      for (size_t i = 0; i < props.size() && i < 64; ++i) {
+      for (size_t i = 0; i < props.size() && i < 62; ++i) {
         if (!sendsProperty(props[i].desc->condition, isOwner, c.full)) {
           continue;
         }
@@ -827,8 +874,10 @@ struct WorldServer::Impl {
     header.tick = tick;
     header.lastInputSeq = p.lastInputSeq;
     header.tickMicros = lastTickMicros;
-    BitWriter out(512);
-    writeAll(out, wire::SnapshotHeader::type(), &header);
+    BitWriter head(32);
+    writeAll(head, wire::SnapshotHeader::type(), &header);
+    wire::WordWriter out;
+    out.append(head.bytes(), head.bitsWritten());
     out.writeVarUint(record.gone.size());
     for (NetId id : record.gone) {
       out.writeVarUint(id);
@@ -846,29 +895,11 @@ struct WorldServer::Impl {
     out.writeVarUint(chosen.size());
     for (const Candidate* c : chosen) {
       Actor& a = *c->actor;
-      const ActorRep& rep = reps.at(a.netId());
-      out.writeVarUint(a.netId());
-      out.writeBool(c->full);
-      if (c->full) {
-        out.writeVarUint(a.classId());
-      }
-      out.writeBool(c->owner);
-      if (c->owner) {
-        out.writeVarUint(a.owner());
-      }
-      const size_t n = a.actorClass().properties.size();
-      for (size_t i = 0; i < n; ++i) {
-        out.writeBool(((c->mask >> i) & 1U) != 0);
-      }
-      for (size_t i = 0; i < n; ++i) {
-        if (((c->mask >> i) & 1U) != 0) {
-          wire::appendBits(out, rep.props[i].bits);
-        }
-      }
+      out.append(entryFor(a, *c));
       c->view->priority = 0.0F;
       record.actors.emplace_back(a.netId(), c->view->epoch);
     }
-    const auto message = wire::finish(wire::MessageType::Snapshot, out);
+    const auto message = out.finish(wire::MessageType::Snapshot);
     p.budgetBytes -= static_cast<double>(message.size());
     p.sent.at(record.sequence % kSentRing) = std::move(record);
     if (server->sendTo(*p.peer, net::Channel::Snapshots, message)) {

@@ -5,7 +5,7 @@
 // Positions in room space (metres) are bounded to a 16 m × 16 m × 16 m box
 // around the room origin with 14 bits per axis: at most 0.49 mm per axis,
 // 0.85 mm in 3D. Rotations use smallest three with 12 bits per component:
-// at most 0.09° (quantize.h). A pose is 80 bits.
+// at most 0.069° (quantize.h). A pose is 80 bits.
 #include <array>
 #include <cstdint>
 #include <string>
