@@ -162,7 +162,9 @@ int main(int argc, char** argv) {
     if (!token) {
       return fail(token.error().message);
     }
-    bots[i].client = std::make_unique<world::WorldClient>();
+    world::WorldClientConfig clientConfig;
+    clientConfig.interpolate = false;  // bots never draw
+    bots[i].client = std::make_unique<world::WorldClient>(clientConfig);
     if (Status s = bots[i].client->connect(host, static_cast<uint16_t>(port), *token); !s) {
       return fail(s.error().message);
     }

@@ -141,7 +141,7 @@ struct WorldClient::Impl {
         motion = motion || isMotion(*props[i].desc);
       }
     }
-    if (motion && actor->actorClass().interpolated) {
+    if (motion && actor->actorClass().interpolated && config.interpolate) {
       scratch.clear();
       for (const auto& p : props) {
         if (isMotion(*p.desc)) {

@@ -30,6 +30,9 @@ struct WorldClientConfig {
   net::ClientConfig net;
   uint32_t inputHz = 60;
   InterpolationConfig interpolation;
+  // Headless clients (bots) that never draw can skip the interpolation
+  // buffers; presentAvatar then returns the newest replicated state.
+  bool interpolate = true;
   // Milliseconds on a monotonic clock; defaults to std::chrono::steady_clock.
   std::function<uint64_t()> nowMs;
 };
