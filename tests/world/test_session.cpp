@@ -293,3 +293,28 @@ TEST_CASE("after the grace period a participant is gone for everyone") {
   CHECK_FALSE(room.server->participant(82).has_value());
   CHECK(room.audit.count(AuditType::Leave) == 1);
 }
+
+TEST_CASE("a holder who keeps still keeps the hologram; the server's transform is where it starts") {
+  uint64_t fakeNow = 2'000'000;
+  Room room([&](WorldServerConfig& c) {
+    c.grabTimeoutMs = 3000;
+    c.nowMs = [&] { return fakeNow; };
+  });
+  const size_t a = room.join(101, "Dr. A", net::Role::Expert);
+  REQUIRE(room.until([&] { return room.client(a).hologramId() != 0; }));
+  room.client(a).grab();
+  REQUIRE(room.until([&] { return room.client(a).holdingHologram(); }));
+  const Transform start = room.server->world().find(room.server->hologram())->ref<HologramComponent>().transform;
+  // Longer than the timeout in total, but the client streams every input.
+  for (int i = 0; i < 10; ++i) {
+    fakeNow += 1000;
+    room.client(a).sendInputNow();  // the rate limit runs on real time
+    for (int j = 0; j < 5; ++j) {
+      room.step();
+    }
+  }
+  CHECK(room.client(a).holdingHologram());
+  const Transform now = room.server->world().find(room.server->hologram())->ref<HologramComponent>().transform;
+  CHECK(glm::length(now.position - start.position) < 0.001F);
+  CHECK(now.scale.x == doctest::Approx(start.scale.x).epsilon(1e-3));
+}

@@ -46,6 +46,7 @@ struct WorldClient::Impl {
   bool inputSentOnce = false;
   std::optional<AvatarPose> localAvatar;
   std::optional<Transform> localHologram;
+  bool wasHolding = false;
   std::optional<SnapshotClock> clock;
   std::unordered_map<NetId, InterpolationTrack> tracks;
   WorldClientStats stats;
@@ -96,6 +97,8 @@ struct WorldClient::Impl {
     inputSentOnce = false;
     world = World();
     tracks.clear();
+    wasHolding = false;
+    localHologram.reset();
     clock.emplace(tickMs(), config.interpolation);
     pending.emplace_back(Joined{h.clientId, static_cast<net::Role>(h.role), h.resumed, h.caseName,
                                 h.caseHash});
@@ -186,6 +189,15 @@ struct WorldClient::Impl {
       return;
     }
     lastSequence = header.sequence;
+    // Taking or losing the hologram: start streaming from where it is (a
+    // still hand keeps the grab alive); forget a stale local transform.
+    const bool nowHolding = holding();
+    if (nowHolding && !wasHolding && !localHologram) {
+      localHologram = world.find(hologramId())->ref<HologramComponent>().transform;
+    } else if (!nowHolding && wasHolding) {
+      localHologram.reset();
+    }
+    wasHolding = nowHolding;
     ++stats.snapshotsReceived;
     stats.snapshotBytes += body.size() + 1;
     stats.lastServerTick = header.tick;
