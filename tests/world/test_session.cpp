@@ -214,6 +214,11 @@ TEST_CASE("a spectator's intents are refused, logged and never applied, and spec
   room.client(spec).follow(51);
   REQUIRE(room.until([&] { return room.server->world().find(info->playerState)->ref<PlayerStateComponent>().following == 51; }));
   CHECK(room.log(spec).refused.size() == 5);
+  // The spectator's camera can sit where the expert's head is.
+  REQUIRE(room.until([&] {
+    const auto view = room.client(spec).followedView();
+    return view && glm::length(view->position - glm::vec3(0.0F, 1.7F, 0.0F)) < 0.001F;
+  }));
 }
 
 TEST_CASE("the expert grants and revokes a trainee's control") {

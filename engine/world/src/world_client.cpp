@@ -390,6 +390,26 @@ std::optional<AvatarComponent> WorldClient::presentAvatar(NetId avatar) {
   return shown;
 }
 
+std::optional<Pose> WorldClient::followedView() {
+  const Actor* me = impl_->world.find(playerStateId());
+  if (me == nullptr) {
+    return std::nullopt;
+  }
+  const ClientId target = me->ref<PlayerStateComponent>().following;
+  if (target == 0) {
+    return std::nullopt;
+  }
+  for (Actor* a : impl_->world.actorsWith<PlayerStateComponent>()) {
+    const auto& ps = a->ref<PlayerStateComponent>();
+    if (ps.clientId == target) {
+      if (auto avatar = presentAvatar(static_cast<NetId>(ps.avatar))) {
+        return avatar->head;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Transform> WorldClient::presentHologram() {
   Impl& m = *impl_;
   const NetId id = m.hologramId();

@@ -140,6 +140,10 @@ class WorldClient {
   // What to draw now: a remote avatar through the interpolation buffer; the
   // own avatar as last set locally.
   [[nodiscard]] std::optional<AvatarComponent> presentAvatar(NetId avatar);
+  // For a spectator following a participant (follow()): that participant's
+  // head as drawn now, to put the camera there. nullopt when following no
+  // one or the participant is not in the room.
+  [[nodiscard]] std::optional<Pose> followedView();
   // The hologram: the local transform while holding it, interpolated otherwise.
   [[nodiscard]] std::optional<Transform> presentHologram();
 
