@@ -96,3 +96,43 @@ TEST_CASE("garbage from an authenticated client is dropped and the room carries 
   }
   CHECK(found);
 }
+
+TEST_CASE("an intent smuggled into the unreliable input stream is not applied") {
+  Room room;
+  net::ClientConfig config;
+  config.bindHost = "127.0.0.1";
+  net::Client raw(config);
+  REQUIRE(raw.connect("127.0.0.1", room.server->port(), room.token(401, "Dr. Raw", net::Role::Expert)).ok());
+  bool connected = false;
+  REQUIRE(room.until([&] {
+    for (auto& e : raw.service(0)) {
+      connected = connected || std::holds_alternative<net::Client::Connected>(e);
+    }
+    return connected;
+  }));
+  // Input: ack 0, input sequence 1, no pose, one RPC: an annotation.
+  BitWriter body;
+  body.writeVarUint(0);
+  body.writeBits(1, 16);
+  body.writeBool(false);
+  body.writeVarUint(1);
+  writeRpc(body, room.server->hologram(), AddAnnotationIntent{{1.0F, 1.0F, 1.0F}, "smuggled"});
+  std::vector<uint8_t> message{0x20};
+  message.insert(message.end(), body.bytes().begin(), body.bytes().end());
+  REQUIRE(raw.send(net::Channel::Input, message).ok());
+  for (int i = 0; i < 50; ++i) {
+    (void)raw.service(0);
+    room.step();
+  }
+  CHECK(room.server->world().actorsWith<AnnotationComponent>().empty());
+  // The same RPC on Control, where it belongs, is applied.
+  BitWriter rpc;
+  writeRpc(rpc, room.server->hologram(), AddAnnotationIntent{{1.0F, 1.0F, 1.0F}, "proper"});
+  std::vector<uint8_t> proper{0x02};
+  proper.insert(proper.end(), rpc.bytes().begin(), rpc.bytes().end());
+  REQUIRE(raw.send(net::Channel::Control, proper).ok());
+  REQUIRE(room.until([&] {
+    (void)raw.service(0);
+    return room.server->world().actorsWith<AnnotationComponent>().size() == 1;
+  }));
+}

@@ -397,6 +397,13 @@ struct WorldServer::Impl {
     }
     const uint64_t count = in.readVarUint();
     for (uint64_t i = 0; i < count && in.ok(); ++i) {
+      // Only unreliable RPCs ride here; a reliable one must take the queue
+      // (and the tick's ordering), so it is not accepted from input.
+      BitReader peek = in;
+      if (static_cast<RpcId>(peek.readVarUint()) != MoveIntent::rpc().id) {
+        logger()->warn("client {} put a reliable RPC in its input; dropped", p.clientId);
+        return;
+      }
       std::string name;
       const auto outcome = dispatcher.dispatch(p, in, {RpcKind::Server}, &name);
       if (outcome != RpcDispatcher<Participant>::Outcome::Handled) {
