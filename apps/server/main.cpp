@@ -67,6 +67,7 @@ struct RunOptions {
   uint32_t maxClients = 128;
   std::string keyPath;
   std::string journalPath;
+  bool restrictDoctors = false;
 };
 
 int runRoom(const RunOptions& o) {
@@ -101,6 +102,7 @@ int runRoom(const RunOptions& o) {
                                                 : casePath.filename().string();
   config.caseHash = caseHash->hex();
   config.audit = journal.get();
+  config.rules.restrictDoctors = o.restrictDoctors;
   auto server = world::WorldServer::start(std::move(config));
   if (!server) {
     return fail(server.error().message, kExitListen);
@@ -142,6 +144,8 @@ int main(int argc, char** argv) {
                   "measurements) to this file");
   run->add_option("--room", runOptions.room, "room name tokens must carry (default: consult)");
   run->add_option("--bind", runOptions.bind, "local address to listen on");
+  run->add_flag("--restrict-doctors", runOptions.restrictDoctors,
+                "doctors need control granted by an expert, like trainees");
   run->add_option("--max-clients", runOptions.maxClients, "participants at most")
       ->check(CLI::Range(1U, 4000U));
 
