@@ -100,6 +100,7 @@ int runRoom(const RunOptions& o) {
   config.caseName = casePath.filename().empty() ? casePath.parent_path().filename().string()
                                                 : casePath.filename().string();
   config.caseHash = caseHash->hex();
+  config.caseDirectory = casePath;  // offered to clients that lack it (asset channel)
   config.audit = journal ? &*journal : nullptr;
   const size_t keptAnnotations = restoredAnnotations.size();
   const size_t keptMeasurements = restoredMeasurements.size();

@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -115,4 +118,42 @@ TEST_CASE("an annotation the journal cannot record is refused, not shown") {
   CHECK(annotationsSeenBy(room.client(doctor)).empty());
   CHECK(std::none_of(room.log(doctor).notices.begin(), room.log(doctor).notices.end(),
                      [](const auto& n) { return n.kind == NoticeKind::Annotated; }));
+}
+
+TEST_CASE("a participant without the room's case receives it from the server, byte for byte") {
+  journaltest::TempDir dir;
+  // A small stand-in bundle: what matters is that every file arrives intact.
+  const auto caseDir = dir / "case";
+  std::filesystem::create_directories(caseDir / "blobs");
+  {
+    std::ofstream(caseDir / "manifest.json") << "{\"format\":1,\"name\":\"test\"}";
+    std::ofstream blob(caseDir / "blobs" / "volume.bin", std::ios::binary);
+    for (uint64_t i = 0; i < 300000; ++i) {
+      blob.put(static_cast<char>((i * 7919U) % 251U));
+    }
+  }
+  Room room([&](WorldServerConfig& c) { c.caseDirectory = caseDir; });
+  std::vector<uint64_t> progress;
+  const size_t i = room.addClient();
+  {
+    WorldClientConfig config;
+    config.net.bindHost = "127.0.0.1";
+    config.caseCacheDir = dir / "cache";
+    config.onCaseProgress = [&](const net::AssetProgress& p) { progress.push_back(p.bytesDone); };
+    room.clients.at(i) = std::make_unique<WorldClient>(config);
+  }
+  room.connect(i, 5, "Dr Remote", net::Role::Doctor);
+  const net::AssetClient* transfer = room.client(i).caseTransfer();
+  REQUIRE(transfer != nullptr);
+  REQUIRE(room.until([&] { return transfer->state() == net::AssetClient::State::Complete; }));
+  const auto got = transfer->directory();
+  auto bytes = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  CHECK(bytes(got / "manifest.json") == bytes(caseDir / "manifest.json"));
+  CHECK(bytes(got / "blobs" / "volume.bin") == bytes(caseDir / "blobs" / "volume.bin"));
+  REQUIRE(!progress.empty());
+  CHECK(progress.back() == transfer->progress().bytesTotal);
+  CHECK(std::is_sorted(progress.begin(), progress.end()));
 }

@@ -16,7 +16,9 @@ uint64_t steadyMs() {
                                    .count());
 }
 
-std::shared_ptr<spdlog::logger> logger() { return log::get("world"); }
+std::shared_ptr<spdlog::logger> logger() {
+  return log::get("world");
+}
 
 bool isMotion(const PropertyDesc& p) {
   return p.type == PropType::Pose || p.type == PropType::Transform;
@@ -46,6 +48,7 @@ struct WorldClient::Impl {
   bool inputSentOnce = false;
   std::optional<AvatarPose> localAvatar;
   std::optional<Transform> localHologram;
+  std::optional<net::AssetClient> assets;  // set when config.caseCacheDir is
   bool wasHolding = false;
   std::optional<SnapshotClock> clock;
   std::unordered_map<NetId, InterpolationTrack> tracks;
@@ -56,13 +59,24 @@ struct WorldClient::Impl {
 
   explicit Impl(WorldClientConfig c) : config(std::move(c)), client(config.net) {
     registerConsultClasses();
+    if (!config.caseCacheDir.empty()) {
+      net::AssetClientConfig assetConfig;
+      assetConfig.cacheDir = config.caseCacheDir;
+      assetConfig.onProgress = config.onCaseProgress;
+      auto created = net::AssetClient::create(std::move(assetConfig));
+      if (created) {
+        assets.emplace(std::move(created).value());
+      } else {
+        logger()->error("case cache unusable, the case will not be fetched: {}",
+                        created.error().message);
+      }
+    }
     dispatcher.on<RefusedRpc>([this](Context&, NetId, const RefusedRpc& r) {
       logger()->info("server refused {}: {}", r.intent, r.reason);
       pending.emplace_back(Refused{r.intent, r.reason});
     });
     dispatcher.on<NoticeRpc>([this](Context&, NetId, const NoticeRpc& n) {
-      pending.emplace_back(
-          Notice{n.sequence, static_cast<NoticeKind>(n.kind), n.clientId, n.text});
+      pending.emplace_back(Notice{n.sequence, static_cast<NoticeKind>(n.kind), n.clientId, n.text});
     });
   }
 
@@ -100,8 +114,8 @@ struct WorldClient::Impl {
     wasHolding = false;
     localHologram.reset();
     clock.emplace(tickMs(), config.interpolation);
-    pending.emplace_back(Joined{h.clientId, static_cast<net::Role>(h.role), h.resumed, h.caseName,
-                                h.caseHash});
+    pending.emplace_back(
+        Joined{h.clientId, static_cast<net::Role>(h.role), h.resumed, h.caseName, h.caseHash});
   }
 
   bool readEntry(BitReader& in, uint64_t tick) {
@@ -261,13 +275,21 @@ Status WorldClient::connect(std::string_view host, uint16_t port, std::string_vi
   return impl_->client.connect(host, port, token);
 }
 
-void WorldClient::disconnect() { impl_->client.disconnect(); }
+void WorldClient::disconnect() {
+  impl_->client.disconnect();
+}
 
 std::vector<WorldClient::Event> WorldClient::service(uint32_t timeoutMs) {
   Impl& m = *impl_;
   for (auto& event : m.client.service(timeoutMs)) {
     if (auto* r = std::get_if<net::Client::Received>(&event)) {
       if (r->bytes.empty()) {
+        continue;
+      }
+      if (r->channel == net::Channel::Assets) {
+        if (m.assets) {
+          m.assets->handle(m.client, r->bytes);
+        }
         continue;
       }
       const auto type = static_cast<wire::MessageType>(r->bytes[0]);
@@ -283,17 +305,31 @@ std::vector<WorldClient::Event> WorldClient::service(uint32_t timeoutMs) {
       }
     } else if (auto* d = std::get_if<net::Client::Disconnected>(&event)) {
       m.joined = false;
+      if (m.assets) {
+        m.assets->connectionLost();
+      }
       m.pending.emplace_back(
           Left{d->reason, m.client.state() == net::Client::State::WaitingToRetry});
+    } else if (std::holds_alternative<net::Client::Reconnecting>(event)) {
+      if (m.assets) {
+        m.assets->connectionLost();
+      }
     } else if (auto* j = std::get_if<net::Client::Rejected>(&event)) {
       m.joined = false;
       m.pending.emplace_back(
           Left{j->reason, m.client.state() == net::Client::State::WaitingToRetry});
     }
   }
+  if (m.assets && m.client.state() == net::Client::State::Connected) {
+    m.assets->service(m.client);
+  }
   std::vector<Event> out;
   out.swap(m.pending);
   return out;
+}
+
+const net::AssetClient* WorldClient::caseTransfer() const {
+  return impl_->assets ? &*impl_->assets : nullptr;
 }
 
 void WorldClient::update() {
@@ -304,17 +340,35 @@ void WorldClient::update() {
   }
 }
 
-void WorldClient::sendInputNow() { impl_->sendInput(); }
+void WorldClient::sendInputNow() {
+  impl_->sendInput();
+}
 
-bool WorldClient::joined() const { return impl_->joined; }
-ClientId WorldClient::clientId() const { return impl_->hello.clientId; }
-net::Role WorldClient::role() const { return static_cast<net::Role>(impl_->hello.role); }
-NetId WorldClient::avatarId() const { return static_cast<NetId>(impl_->hello.avatar); }
-NetId WorldClient::playerStateId() const { return static_cast<NetId>(impl_->hello.playerState); }
-NetId WorldClient::hologramId() const { return impl_->hologramId(); }
-bool WorldClient::holdingHologram() const { return impl_->holding(); }
+bool WorldClient::joined() const {
+  return impl_->joined;
+}
+ClientId WorldClient::clientId() const {
+  return impl_->hello.clientId;
+}
+net::Role WorldClient::role() const {
+  return static_cast<net::Role>(impl_->hello.role);
+}
+NetId WorldClient::avatarId() const {
+  return static_cast<NetId>(impl_->hello.avatar);
+}
+NetId WorldClient::playerStateId() const {
+  return static_cast<NetId>(impl_->hello.playerState);
+}
+NetId WorldClient::hologramId() const {
+  return impl_->hologramId();
+}
+bool WorldClient::holdingHologram() const {
+  return impl_->holding();
+}
 
-void WorldClient::setLocalAvatar(const AvatarPose& pose) { impl_->localAvatar = pose; }
+void WorldClient::setLocalAvatar(const AvatarPose& pose) {
+  impl_->localAvatar = pose;
+}
 
 void WorldClient::sendReliableRpc(const BitWriter& body) {
   std::vector<uint8_t> message;
@@ -325,13 +379,19 @@ void WorldClient::sendReliableRpc(const BitWriter& body) {
   }
 }
 
-void WorldClient::grab() { call(hologramId(), GrabIntent{}); }
+void WorldClient::grab() {
+  call(hologramId(), GrabIntent{});
+}
 void WorldClient::release() {
   call(hologramId(), ReleaseIntent{});
   impl_->localHologram.reset();
 }
-void WorldClient::moveHologram(const Transform& transform) { impl_->localHologram = transform; }
-void WorldClient::setPreset(uint8_t preset) { call(hologramId(), SetPresetIntent{preset}); }
+void WorldClient::moveHologram(const Transform& transform) {
+  impl_->localHologram = transform;
+}
+void WorldClient::setPreset(uint8_t preset) {
+  call(hologramId(), SetPresetIntent{preset});
+}
 void WorldClient::setWindow(float center, float width) {
   call(hologramId(), SetWindowIntent{center, width});
 }
@@ -347,13 +407,25 @@ void WorldClient::annotate(const glm::vec3& positionMm, std::string text) {
 void WorldClient::measure(const glm::vec3& aMm, const glm::vec3& bMm, std::string label) {
   call(hologramId(), AddMeasurementIntent{aMm, bMm, std::move(label)});
 }
-void WorldClient::grantControl(ClientId id) { call(0, GrantControlIntent{id}); }
-void WorldClient::revokeControl(ClientId id) { call(0, RevokeControlIntent{id}); }
-void WorldClient::follow(ClientId id) { call(0, FollowIntent{id}); }
+void WorldClient::grantControl(ClientId id) {
+  call(0, GrantControlIntent{id});
+}
+void WorldClient::revokeControl(ClientId id) {
+  call(0, RevokeControlIntent{id});
+}
+void WorldClient::follow(ClientId id) {
+  call(0, FollowIntent{id});
+}
 
-World& WorldClient::world() { return impl_->world; }
-const World& WorldClient::world() const { return impl_->world; }
-Hash256 WorldClient::worldHash() const { return impl_->world.stateHash(); }
+World& WorldClient::world() {
+  return impl_->world;
+}
+const World& WorldClient::world() const {
+  return impl_->world;
+}
+Hash256 WorldClient::worldHash() const {
+  return impl_->world.stateHash();
+}
 
 std::optional<AvatarComponent> WorldClient::presentAvatar(NetId avatar) {
   Impl& m = *impl_;
@@ -439,6 +511,8 @@ WorldClientStats WorldClient::stats() const {
   return s;
 }
 
-net::Client& WorldClient::transport() { return impl_->client; }
+net::Client& WorldClient::transport() {
+  return impl_->client;
+}
 
 }  // namespace medverse::world

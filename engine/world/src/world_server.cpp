@@ -6,10 +6,12 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
 #include "medverse/core/log.h"
+#include "medverse/net/asset_transfer.h"
 #include "medverse/world/components.h"
 #include "medverse/world/intents.h"
 #include "wire.h"
@@ -113,6 +115,7 @@ struct WorldServer::Impl {
   // Set during tick(): the winner of each contested free hologram.
   std::unordered_map<NetId, ClientId> grabWinners;
   BitWriter scratch;
+  std::optional<net::AssetServer> assets;  // the case, when config.caseDirectory is set
 
   uint64_t now() const { return config.nowMs ? config.nowMs() : steadyMs(); }
 
@@ -450,6 +453,12 @@ struct WorldServer::Impl {
   void onReceived(const net::Server::Received& r) {
     auto it = byPeer.find(r.peer);
     if (it == byPeer.end() || r.bytes.empty()) {
+      return;
+    }
+    if (r.channel == net::Channel::Assets) {
+      if (assets) {
+        assets->handle(*server, r.peer, r.bytes);
+      }
       return;
     }
     Participant& p = participants.at(it->second);
@@ -959,6 +968,9 @@ struct WorldServer::Impl {
   void doTick() {
     const double start = threadCpuMs();
     ++tick;
+    if (assets) {
+      assets->pump(*server);  // a bounded amount per tick, so snapshots keep flowing
+    }
     applyQueued();
     enforceGrabTimeout();
     expireGrace();
@@ -981,9 +993,18 @@ struct WorldServer::Impl {
     for (auto& event : server->service(timeoutMs)) {
       if (auto* c = std::get_if<net::Server::Connected>(&event)) {
         onConnected(*c);
+        if (assets) {
+          if (Status s = assets->offer(*server, c->peer); !s) {
+            logger()->warn("cannot offer the case to client {}: {}", c->identity.clientId,
+                           s.error().message);
+          }
+        }
       } else if (auto* r = std::get_if<net::Server::Received>(&event)) {
         onReceived(*r);
       } else if (auto* d = std::get_if<net::Server::Disconnected>(&event)) {
+        if (assets) {
+          assets->forget(d->peer);
+        }
         onDisconnected(*d);
       }
     }
@@ -1007,6 +1028,13 @@ Result<WorldServer> WorldServer::start(WorldServerConfig config) {
     return server.error();
   }
   impl->server.emplace(std::move(server).value());
+  if (!impl->config.caseDirectory.empty()) {
+    auto assets = net::AssetServer::serve(impl->config.caseDirectory);
+    if (!assets) {
+      return makeError("cannot serve the case: " + assets.error().message);
+    }
+    impl->assets.emplace(std::move(assets).value());
+  }
   Actor& holo = impl->world.spawn(actorClass(classes::kHologram));
   auto* h = &holo.mut<HologramComponent>();
   h->transform.scale = glm::vec3(0.001F);  // patient mm, life size in metres

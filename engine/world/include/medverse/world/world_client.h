@@ -7,6 +7,7 @@
 //
 // Poll-based: call service() and update() every frame with the same clock.
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -17,11 +18,12 @@
 
 #include "medverse/core/hash.h"
 #include "medverse/core/result.h"
+#include "medverse/net/asset_transfer.h"
 #include "medverse/net/client.h"
 #include "medverse/net/role.h"
 #include "medverse/world/components.h"
-#include "medverse/world/interpolation.h"
 #include "medverse/world/intents.h"
+#include "medverse/world/interpolation.h"
 #include "medverse/world/world.h"
 
 namespace medverse::world {
@@ -35,6 +37,10 @@ struct WorldClientConfig {
   bool interpolate = true;
   // Milliseconds on a monotonic clock; defaults to std::chrono::steady_clock.
   std::function<uint64_t()> nowMs;
+  // Where received cases are kept, by content hash (net/asset_transfer.h);
+  // empty: the client does not fetch the room's case.
+  std::filesystem::path caseCacheDir;
+  std::function<void(const net::AssetProgress&)> onCaseProgress;
 };
 
 // The client's own avatar as its tracking reports it.
@@ -101,6 +107,9 @@ class WorldClient {
   void sendInputNow();
 
   [[nodiscard]] bool joined() const;
+  // The room's case as received from the server (null when caseCacheDir is
+  // empty): state, progress, and directory() once Complete.
+  [[nodiscard]] const net::AssetClient* caseTransfer() const;
   [[nodiscard]] ClientId clientId() const;
   [[nodiscard]] net::Role role() const;
   [[nodiscard]] NetId avatarId() const;

@@ -17,6 +17,7 @@
 // acknowledged yet goes in full. docs/PROTOCOL.md has the layout.
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -47,6 +48,10 @@ struct WorldServerConfig {
   SessionOptions rules;
   std::string caseName;
   std::string caseHash;  // hex, announced to clients
+  // The case bundle directory, offered to every client on the Assets channel
+  // (net/asset_transfer.h: hashed chunks, resumable, flow-controlled);
+  // empty: clients must already have the case.
+  std::filesystem::path caseDirectory;
   // Where join/leave/grant/refusal/annotation/measurement events go before
   // they take effect (audit.h); not owned; may be null.
   AuditSink* audit = nullptr;
