@@ -8,6 +8,7 @@
 
 #include "medverse/app/headless.h"
 #include "medverse/core/log.h"
+#include "medverse/render/camera.h"
 
 namespace {
 
@@ -42,6 +43,9 @@ int main(int argc, char** argv) {
   uint32_t frames = 1;
   std::string size = "1280x720";
   std::string screenshot;
+  bool stereo = false;
+  float ipdMm = medverse::render::kDefaultIpd * 1000.0F;
+  std::string stereoFov = "symmetric";
   app.add_option("--mode", mode,
                  "headless: render offscreen (no window, no GPU needed);\n"
                  "desktop, xr, spectator: not available in this build yet")
@@ -50,6 +54,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1U, 100000U));
   app.add_option("--size", size, "render size as WIDTHxHEIGHT in pixels, e.g. 1920x1080");
   app.add_option("--screenshot", screenshot, "write the last frame to this PNG file (headless)");
+  app.add_flag("--stereo", stereo,
+               "render both eyes in one multiview pass; the screenshot is side by side\n"
+               "(left eye on the left), each eye --size large (headless)");
+  app.add_option("--ipd", ipdMm, "distance between the eyes in millimetres (default 63)")
+      ->check(CLI::Range(40.0F, 90.0F));
+  app.add_option("--stereo-fov", stereoFov,
+                 "symmetric: each eye gets the mono camera's frustum;\n"
+                 "headset: a typical headset's asymmetric per-eye FOV (about 94x94 degrees,\n"
+                 "use a square --size such as 1024x1024)")
+      ->check(CLI::IsMember({"symmetric", "headset"}));
   app.footer(
       "Environment:\n"
       "  MEDVERSE_VALIDATION=1  enable the Vulkan validation layer; any error makes the exit code 1\n"
@@ -76,14 +90,19 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   options.screenshot = screenshot;
+  options.stereo = stereo;
+  options.ipd = ipdMm / 1000.0F;
+  options.stereoFov = stereoFov == "headset" ? medverse::app::StereoFov::Headset
+                                             : medverse::app::StereoFov::Symmetric;
 
   medverse::Result<medverse::app::HeadlessReport> report = medverse::app::runHeadless(options);
   if (!report) {
     std::fprintf(stderr, "medverse: %s\n", report.error().message.c_str());
     return kExitFailure;
   }
-  std::printf("rendered %u frame(s) at %ux%u on %s: %u draw calls, %llu triangles\n",
-              report->framesRendered, options.width, options.height, report->deviceName.c_str(),
+  std::printf("rendered %u %sframe(s) at %ux%u%s on %s: %u draw calls, %llu triangles\n",
+              report->framesRendered, stereo ? "stereo " : "", options.width, options.height,
+              stereo ? " per eye" : "", report->deviceName.c_str(),
               report->drawCalls, static_cast<unsigned long long>(report->triangles));
   if (report->validationEnabled) {
     std::printf("validation: %u error(s), %u warning(s)\n", report->validationErrors,

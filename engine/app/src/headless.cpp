@@ -1,9 +1,12 @@
 #include "medverse/app/headless.h"
 
+#include <array>
+#include <vector>
+
+#include "medverse/app/client_scene.h"
 #include "medverse/app/orbit_camera.h"
-#include "medverse/app/room_scene.h"
-#include "medverse/assets/room.h"
 #include "medverse/core/log.h"
+#include "medverse/render/camera.h"
 #include "medverse/render/context.h"
 #include "medverse/render/offscreen_target.h"
 #include "medverse/render/renderer.h"
@@ -28,29 +31,49 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
     if (!renderer) {
       return renderer.error();
     }
-    Result<std::unique_ptr<render::OffscreenTarget>> target =
-        render::OffscreenTarget::create(**context, options.width, options.height);
+    const uint32_t viewCount = options.stereo ? 2 : 1;
+    Result<std::unique_ptr<render::OffscreenTarget>> target = render::OffscreenTarget::create(
+        **context, options.width, options.height, VK_SAMPLE_COUNT_4_BIT, viewCount);
     if (!target) {
       return target.error();
     }
-    assets::Room room = assets::buildConsultRoom();
-    Result<RoomScene> scene = RoomScene::create(**renderer, room);
+    Result<ClientScene> scene = createClientScene(**renderer, options.scene);
     if (!scene) {
       return scene.error();
     }
-    OrbitCamera camera = OrbitCamera::lookingAt(room.suggestedCameraPosition, room.suggestedCameraTarget);
+    const OrbitCamera& camera = scene->startCamera;
     const float aspect = static_cast<float>(options.width) / static_cast<float>(options.height);
+    render::RenderView view = scene->view(camera.view(aspect));
+    if (options.stereo) {
+      // The orbit camera is the head; the eyes sit ipd apart around it.
+      const std::array<render::Fov, 2> fovs =
+          options.stereoFov == StereoFov::Headset
+              ? std::array<render::Fov, 2>{render::typicalHeadsetFov(0),
+                                           render::typicalHeadsetFov(1)}
+              : std::array<render::Fov, 2>{render::symmetricFov(camera.fovY, aspect),
+                                           render::symmetricFov(camera.fovY, aspect)};
+      view.viewCount = 2;
+      view.eyes = render::stereoEyes(view.camera, options.ipd, fovs, camera.nearZ, camera.farZ);
+    }
     for (uint32_t frame = 0; frame < options.frames; ++frame) {
-      if (Status s = (*renderer)->render(scene->view(camera.view(aspect)), (*target)->info()); !s) {
+      if (Status s = (*renderer)->render(view, (*target)->info()); !s) {
         return s.error();
       }
       ++report.framesRendered;
     }
-    Result<render::RgbaImage> image = (*target)->readback();
-    if (!image) {
-      return image.error();
+    Result<std::vector<render::RgbaImage>> images = (*target)->readbackViews();
+    if (!images) {
+      return images.error();
     }
-    report.image = std::move(*image);
+    if (options.stereo) {
+      Result<render::RgbaImage> pair = render::sideBySide((*images)[0], (*images)[1]);
+      if (!pair) {
+        return pair.error();
+      }
+      report.image = std::move(*pair);
+    } else {
+      report.image = std::move(images->front());
+    }
     report.drawCalls = (*renderer)->lastFrameStats().drawCalls;
     report.triangles = (*renderer)->lastFrameStats().triangles;
     if (!options.screenshot.empty()) {

@@ -83,6 +83,28 @@ int deviceTypeScore(VkPhysicalDeviceType type) {
   }
 }
 
+// Mesa's lavapipe (llvmpipe) passes the view index to the rasterizer as a
+// vertex attribute that its clipper interpolates like any other; clipped
+// triangles of view 1 then land in layer 0 (measured on Mesa 22.3.6, see
+// tests/render/test_stereo.cpp). Other drivers get native multiview.
+bool choseNativeMultiview(VkPhysicalDevice device, MultiviewPolicy policy) {
+  if (const char* env = std::getenv("MEDVERSE_MULTIVIEW"); env != nullptr) {  // NOLINT(concurrency-mt-unsafe)
+    if (std::strcmp(env, "native") == 0) {
+      policy = MultiviewPolicy::Native;
+    } else if (std::strcmp(env, "per-view") == 0) {
+      policy = MultiviewPolicy::PerViewPasses;
+    }
+  }
+  if (policy != MultiviewPolicy::Auto) {
+    return policy == MultiviewPolicy::Native;
+  }
+  VkPhysicalDeviceVulkan12Properties props12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES};
+  VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+  props.pNext = &props12;
+  vkGetPhysicalDeviceProperties2(device, &props);
+  return props12.driverID != VK_DRIVER_ID_MESA_LLVMPIPE;
+}
+
 }  // namespace
 
 bool validationRequestedByEnv() {
@@ -262,6 +284,8 @@ Status Context::createDevice(const ContextOptions& options) {
 
   VkPhysicalDeviceVulkan11Features enabled11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
   enabled11.multiview = supported11.multiview;
+  multiview_ = supported11.multiview == VK_TRUE;
+  nativeMultiview_ = multiview_ && choseNativeMultiview(physicalDevice_, options.multiview);
   VkPhysicalDeviceFeatures2 enabled{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
   enabled.pNext = &enabled11;
   enabled.features.samplerAnisotropy = supported.features.samplerAnisotropy;

@@ -20,6 +20,13 @@ class GpuAllocator;
 // True when MEDVERSE_VALIDATION=1 is set (tests always set it).
 bool validationRequestedByEnv();
 
+// How stereo (2-view) targets are drawn.
+enum class MultiviewPolicy {
+  Auto,           // native multiview unless the driver is known to get it wrong
+  Native,         // always one multiview pass (VK_KHR_multiview)
+  PerViewPasses,  // one single-view pass per eye into the same 2-layer images
+};
+
 struct ContextOptions {
   bool validation = validationRequestedByEnv();
   std::string applicationName = "MedVerse";
@@ -27,6 +34,8 @@ struct ContextOptions {
   std::vector<std::string> deviceExtensions;    // e.g. VK_KHR_swapchain
   // Substring of a device name to prefer (MEDVERSE_GPU overrides when set).
   std::string preferredDevice;
+  // MEDVERSE_MULTIVIEW=native|per-view overrides Auto (benchmarks, bug hunts).
+  MultiviewPolicy multiview = MultiviewPolicy::Auto;
 };
 
 // What the validation layer reported since the context was created. Any
@@ -60,6 +69,13 @@ class Context {
     return properties_.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
   }
   [[nodiscard]] bool validationEnabled() const { return validation_; }
+  // VK_KHR_multiview (core in 1.1) is enabled: stereo targets can be made.
+  [[nodiscard]] bool multiviewEnabled() const { return multiview_; }
+  // Stereo frames are drawn by one multiview pass (true) or by one pass per
+  // view (false). Mesa's lavapipe up to at least 22.3 puts triangles that
+  // need clipping (anything crossing the near plane: floors, walls) of view
+  // 1 into layer 0, so Auto draws per view there; see docs/RENDERING.md.
+  [[nodiscard]] bool nativeMultiview() const { return nativeMultiview_; }
   [[nodiscard]] ValidationReport validationReport() const;
   [[nodiscard]] GpuAllocator& allocator() { return *allocator_; }
 
@@ -90,6 +106,8 @@ class Context {
   VkFence uploadFence_ = VK_NULL_HANDLE;
   std::mutex submitMutex_;
   bool validation_ = false;
+  bool multiview_ = false;
+  bool nativeMultiview_ = false;
   std::unique_ptr<GpuAllocator> allocator_;
 
   mutable std::mutex reportMutex_;

@@ -2,6 +2,7 @@
 // The plain description of one frame that the app extracts from the world and
 // hands to the renderer. The renderer never sees actors, components or the
 // network: only cameras, lights and things to draw.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -53,13 +54,24 @@ struct MeshInstance {
   Material material;
 };
 
+// Views drawn by one pass: 1 (mono) or 2 (stereo, one multiview pass into a
+// 2-layer target; layer 0 is the left eye).
+inline constexpr uint32_t kMaxViews = 2;
+
 struct RenderView {
-  CameraView camera;
+  CameraView camera;                     // mono (viewCount == 1)
+  std::array<CameraView, kMaxViews> eyes;  // stereo (viewCount == 2): left, right
+  uint32_t viewCount = 1;  // must equal the target's viewCount
   std::vector<Light> lights;  // at most kMaxLights are used
   glm::vec3 skyAmbient{0.25F, 0.27F, 0.30F};
   glm::vec3 groundAmbient{0.10F, 0.10F, 0.10F};
   glm::vec4 clearColor{0.02F, 0.02F, 0.025F, 1.0F};  // linear
   std::vector<MeshInstance> meshes;
+
+  // The camera of view `i` (gl_ViewIndex in shaders): `camera` in mono.
+  [[nodiscard]] const CameraView& cameraFor(uint32_t i) const {
+    return viewCount == 1 ? camera : eyes[i];
+  }
 };
 
 inline constexpr uint32_t kMaxLights = 8;
