@@ -1,11 +1,13 @@
-// medverse: the MedVerse client. Today it renders the consult room headless;
-// desktop, XR and spectator modes arrive with their issues.
+// medverse: the MedVerse client. Renders the consult room in a desktop window
+// or headless (offscreen, to PNG, mono or side-by-side stereo); XR and
+// spectator modes arrive with their issues.
 #include <CLI/CLI.hpp>
 
 #include <charconv>
 #include <cstdio>
 #include <string>
 
+#include "medverse/app/desktop.h"
 #include "medverse/app/headless.h"
 #include "medverse/core/log.h"
 #include "medverse/render/camera.h"
@@ -36,27 +38,38 @@ int main(int argc, char** argv) {
   medverse::log::setLevelFromEnv();
   CLI::App app{
       "MedVerse client: joins a holographic consult room.\n"
-      "Headless mode renders the room offscreen and writes a screenshot."};
+      "Desktop mode shows the room in a window (left drag: orbit, right or middle drag: pan,\n"
+      "wheel: zoom, Esc: quit); headless mode renders it offscreen and writes a screenshot."};
   app.set_version_flag("--version", "medverse 0.1.0");
 
   std::string mode = "headless";
   uint32_t frames = 1;
   std::string size = "1280x720";
   std::string screenshot;
+  std::string vsync = "on";
   bool stereo = false;
   float ipdMm = medverse::render::kDefaultIpd * 1000.0F;
   std::string stereoFov = "symmetric";
   app.add_option("--mode", mode,
+                 "desktop: a window showing the room;\n"
                  "headless: render offscreen (no window, no GPU needed);\n"
-                 "desktop, xr, spectator: not available in this build yet")
+                 "xr, spectator: not available in this build yet")
       ->check(CLI::IsMember({"headless", "desktop", "xr", "spectator"}));
-  app.add_option("--frames", frames, "number of frames to render before exiting (headless)")
-      ->check(CLI::Range(1U, 100000U));
-  app.add_option("--size", size, "render size as WIDTHxHEIGHT in pixels, e.g. 1920x1080");
-  app.add_option("--screenshot", screenshot, "write the last frame to this PNG file (headless)");
+  CLI::Option* framesOption =
+      app.add_option("--frames", frames,
+                     "number of frames to render before exiting (headless: default 1;\n"
+                     "desktop: default until the window is closed)")
+          ->check(CLI::Range(1U, 100000U));
+  app.add_option("--size", size,
+                 "render size (headless) or window size (desktop) as WIDTHxHEIGHT in pixels,\n"
+                 "e.g. 1920x1080");
+  app.add_option("--screenshot", screenshot,
+                 "write the last frame to this PNG file (desktop: the last presented frame)");
+  app.add_option("--vsync", vsync, "desktop: on (FIFO) or off (MAILBOX, else IMMEDIATE)")
+      ->check(CLI::IsMember({"on", "off"}));
   app.add_flag("--stereo", stereo,
-               "render both eyes in one multiview pass; the screenshot is side by side\n"
-               "(left eye on the left), each eye --size large (headless)");
+               "headless: render both eyes in one multiview pass; the screenshot is side by\n"
+               "side (left eye on the left), each eye --size large");
   app.add_option("--ipd", ipdMm, "distance between the eyes in millimetres (default 63)")
       ->check(CLI::Range(40.0F, 90.0F));
   app.add_option("--stereo-fov", stereoFov,
@@ -68,6 +81,7 @@ int main(int argc, char** argv) {
       "Environment:\n"
       "  MEDVERSE_VALIDATION=1  enable the Vulkan validation layer; any error makes the exit code 1\n"
       "  MEDVERSE_GPU=NAME      prefer the Vulkan device whose name contains NAME\n"
+      "  MEDVERSE_MULTIVIEW=native|per-view  how stereo is drawn (default: per device)\n"
       "  MEDVERSE_LOG=LEVEL     trace, debug, info, warn, error or off\n"
       "Exit codes: 0 success, 1 runtime failure, 2 usage error.");
   try {
@@ -77,18 +91,56 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
-  if (mode != "headless") {
-    std::fprintf(stderr, "medverse: --mode %s is not available in this build yet; use --mode headless\n",
+  if (mode != "headless" && mode != "desktop") {
+    std::fprintf(stderr,
+                 "medverse: --mode %s is not available in this build yet; use --mode desktop or "
+                 "--mode headless\n",
                  mode.c_str());
     return kExitUsage;
   }
-  medverse::app::HeadlessOptions options;
-  options.frames = frames;
-  if (!parseSize(size, options.width, options.height)) {
+  uint32_t width = 0;
+  uint32_t height = 0;
+  if (!parseSize(size, width, height)) {
     std::fprintf(stderr, "medverse: --size '%s' is not WIDTHxHEIGHT (e.g. 1280x720, each 1..16384)\n",
                  size.c_str());
     return kExitUsage;
   }
+
+  if (mode == "desktop") {
+    if (stereo) {
+      std::fprintf(stderr, "medverse: --stereo is for --mode headless (desktop shows one view)\n");
+      return kExitUsage;
+    }
+    medverse::app::DesktopOptions options;
+    options.width = width;
+    options.height = height;
+    options.frames = framesOption->count() > 0 ? frames : 0;
+    options.vsync = vsync == "on";
+    options.screenshot = screenshot;
+    medverse::Result<medverse::app::DesktopReport> report = medverse::app::runDesktop(options);
+    if (!report) {
+      std::fprintf(stderr, "medverse: %s\n", report.error().message.c_str());
+      return kExitFailure;
+    }
+    std::printf(
+        "presented %u frame(s) in a %ux%u window on %s (%s), %u skipped, %u swapchain rebuild(s)\n",
+        report->framesPresented, report->finalWidth, report->finalHeight,
+        report->deviceName.c_str(), report->vsync ? "vsync" : "no vsync", report->framesSkipped,
+        report->swapchainRebuilds);
+    if (report->validationEnabled) {
+      std::printf("validation: %u error(s), %u warning(s)\n", report->validationErrors,
+                  report->validationWarnings);
+    }
+    if (!screenshot.empty()) {
+      std::printf("screenshot: %s\n", screenshot.c_str());
+    }
+    return report->validationErrors == 0 ? kExitOk : kExitFailure;
+  }
+
+  medverse::app::HeadlessOptions options;
+  options.frames = frames;
+  options.width = width;
+  options.height = height;
   options.screenshot = screenshot;
   options.stereo = stereo;
   options.ipd = ipdMm / 1000.0F;
@@ -102,8 +154,8 @@ int main(int argc, char** argv) {
   }
   std::printf("rendered %u %sframe(s) at %ux%u%s on %s: %u draw calls, %llu triangles\n",
               report->framesRendered, stereo ? "stereo " : "", options.width, options.height,
-              stereo ? " per eye" : "", report->deviceName.c_str(),
-              report->drawCalls, static_cast<unsigned long long>(report->triangles));
+              stereo ? " per eye" : "", report->deviceName.c_str(), report->drawCalls,
+              static_cast<unsigned long long>(report->triangles));
   if (report->validationEnabled) {
     std::printf("validation: %u error(s), %u warning(s)\n", report->validationErrors,
                 report->validationWarnings);

@@ -275,6 +275,7 @@ Status Context::createDevice(const ContextOptions& options) {
     }
     extensions.push_back(e.c_str());
   }
+  deviceExtensions_ = options.deviceExtensions;
 
   // Features the passes rely on (multiview is core in 1.1; requested for stereo).
   VkPhysicalDeviceVulkan11Features supported11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
@@ -383,6 +384,11 @@ void Context::onValidationMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severit
   } else {
     log::get("vulkan")->warn("{}", message);
   }
+}
+
+bool Context::deviceExtensionEnabled(const std::string& name) const {
+  return std::find(deviceExtensions_.begin(), deviceExtensions_.end(), name) !=
+         deviceExtensions_.end();
 }
 
 ValidationReport processValidationReport() {

@@ -76,6 +76,8 @@ class Context {
   // need clipping (anything crossing the near plane: floors, walls) of view
   // 1 into layer 0, so Auto draws per view there; see docs/RENDERING.md.
   [[nodiscard]] bool nativeMultiview() const { return nativeMultiview_; }
+  // Whether a device extension (ContextOptions::deviceExtensions) is enabled.
+  [[nodiscard]] bool deviceExtensionEnabled(const std::string& name) const;
   [[nodiscard]] ValidationReport validationReport() const;
   [[nodiscard]] GpuAllocator& allocator() { return *allocator_; }
 
@@ -108,6 +110,7 @@ class Context {
   bool validation_ = false;
   bool multiview_ = false;
   bool nativeMultiview_ = false;
+  std::vector<std::string> deviceExtensions_;
   std::unique_ptr<GpuAllocator> allocator_;
 
   mutable std::mutex reportMutex_;
