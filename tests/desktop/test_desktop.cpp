@@ -10,7 +10,10 @@
 #include "medverse/app/desktop.h"
 #include "medverse/app/headless.h"
 #include "medverse/platform/window.h"
+#include "medverse/render/context.h"
 #include "medverse/render/image_io.h"
+#include "medverse/render/renderer.h"
+#include "medverse/render/swapchain_target.h"
 
 using namespace medverse;
 
@@ -159,4 +162,61 @@ TEST_CASE("input between two frames is all seen by the next frame, once") {
   CHECK(frame2.cursorDeltaX == 0.0);
   CHECK(frame2.scrollY == 0.0);
   CHECK(frame2.text.empty());
+}
+
+TEST_CASE("a minimised window (zero size) skips frames, and drawing resumes when it is back") {
+  auto window = platform::Window::create({"minimise", 200, 120, true});
+  REQUIRE_MESSAGE(window.ok(), (window.ok() ? "" : window.error().message));
+  render::ContextOptions contextOptions;
+  contextOptions.validation = true;
+  contextOptions.instanceExtensions = (*window)->requiredVulkanExtensions();
+  contextOptions.deviceExtensions = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+  auto context = render::Context::create(contextOptions);
+  REQUIRE(context.ok());
+  {
+    auto renderer = render::Renderer::create(**context);
+    REQUIRE(renderer.ok());
+    auto surface = (*window)->createSurface((*context)->instance());
+    REQUIRE(surface.ok());
+    auto swapchain = render::SwapchainTarget::create(**context, *surface, {200, 120});
+    REQUIRE_MESSAGE(swapchain.ok(), (swapchain.ok() ? "" : swapchain.error().message));
+    render::SwapchainTarget& target = **swapchain;
+    render::Renderer& draw = **renderer;
+    render::RenderView view;
+    view.clearColor = {0.0F, 1.0F, 0.0F, 1.0F};
+
+    auto drawFrame = [&]() -> bool {
+      auto slot = draw.beginFrame();
+      REQUIRE(slot.ok());
+      auto frame = target.acquire(*slot);
+      REQUIRE(frame.ok());
+      if (!frame->has_value()) {
+        return false;
+      }
+      REQUIRE(draw.submitFrame(view, (**frame).target, (**frame).sync).ok());
+      REQUIRE(target.present(**frame).ok());
+      return true;
+    };
+    CHECK(drawFrame());
+    // What the window system reports while minimised on Windows and Wayland.
+    target.resize({0, 0});
+    CHECK_FALSE(drawFrame());
+    CHECK_FALSE(drawFrame());
+    CHECK(target.extent().width == 0);
+    target.resize({200, 120});
+    REQUIRE(target.captureNextFrame().ok());
+    CHECK(drawFrame());
+    CHECK(target.extent().width == 200);
+    REQUIRE(draw.waitIdle().ok());
+    auto image = target.lastCapture();
+    REQUIRE(image.ok());
+    const glm::u8vec4 p = image->at(100, 60);
+    CHECK(p.g == 255);  // the clear colour of the frame drawn after restoring
+    CHECK(p.r == 0);
+  }
+  const render::ValidationReport report = (*context)->validationReport();
+  for (const auto& message : report.firstErrors) {
+    MESSAGE(message);
+  }
+  CHECK(report.errors == 0);
 }

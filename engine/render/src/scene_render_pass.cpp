@@ -78,13 +78,16 @@ Result<VkRenderPass> createSceneRenderPass(VkDevice device, const SceneRenderPas
   rp.dependencyCount = 2;
   rp.pDependencies = deps;
 
-  // Multiview: every subpass draws all views (a pass with more subpasses
-  // gives each the same mask); the views are spatially correlated (both
+  // Multiview: every subpass draws all views (VUID-VkRenderPassCreateInfo-pNext-02513:
+  // all masks non-zero or all zero), so a pass with more subpasses repeats the
+  // mask per subpass; dependencies between such subpasses want
+  // VK_DEPENDENCY_VIEW_LOCAL_BIT. The views are spatially correlated (both
   // eyes see nearly the same thing), which lets drivers share work.
   const uint32_t viewMask = viewMaskFor(desc.viewCount);
+  const std::vector<uint32_t> viewMasks(rp.subpassCount, viewMask);
   VkRenderPassMultiviewCreateInfo multiview{VK_STRUCTURE_TYPE_RENDER_PASS_MULTIVIEW_CREATE_INFO};
-  multiview.subpassCount = 1;
-  multiview.pViewMasks = &viewMask;
+  multiview.subpassCount = rp.subpassCount;
+  multiview.pViewMasks = viewMasks.data();
   multiview.correlationMaskCount = 1;
   multiview.pCorrelationMasks = &viewMask;
   if (viewMask != 0) {
