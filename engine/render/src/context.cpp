@@ -83,9 +83,9 @@ int deviceTypeScore(VkPhysicalDeviceType type) {
   }
 }
 
-// Mesa's lavapipe (llvmpipe) passes the view index to the rasterizer as a
-// vertex attribute that its clipper interpolates like any other; clipped
-// triangles of view 1 then land in layer 0 (measured on Mesa 22.3.6, see
+// On Mesa's lavapipe (llvmpipe) 22.3.6 the clipped triangles of view 1 of a
+// multiview pass vanish from layer 1 and land in layer 0 (most likely the
+// clipper interpolates the view/layer index like any vertex output; see
 // tests/render/test_stereo.cpp). Other drivers get native multiview.
 bool choseNativeMultiview(VkPhysicalDevice device, MultiviewPolicy policy) {
   if (const char* env = std::getenv("MEDVERSE_MULTIVIEW"); env != nullptr) {  // NOLINT(concurrency-mt-unsafe)

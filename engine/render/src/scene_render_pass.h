@@ -55,8 +55,9 @@ Result<VkFramebuffer> createSceneFramebuffer(VkDevice device, VkRenderPass rende
 // pass and a framebuffer per layer. The renderer draws through these when
 // the driver's multiview is not trusted. With MSAA the passes keep the
 // multisampled layers and the renderer resolves both with one
-// vkCmdResolveImage (lavapipe 22.3 ignores a resolve attachment's base
-// layer, so resolving layer 1 in the pass would land in layer 0).
+// vkCmdResolveImage (on lavapipe 22.3 a resolve attachment viewing layer 1
+// of an array image leaves that layer unwritten; measured by the per-view
+// test in tests/render/test_stereo.cpp before this workaround).
 struct PerViewFramebuffers {
   VkRenderPass renderPass = VK_NULL_HANDLE;
   std::array<VkFramebuffer, 2> framebuffers{};

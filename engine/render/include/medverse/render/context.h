@@ -72,9 +72,9 @@ class Context {
   // VK_KHR_multiview (core in 1.1) is enabled: stereo targets can be made.
   [[nodiscard]] bool multiviewEnabled() const { return multiview_; }
   // Stereo frames are drawn by one multiview pass (true) or by one pass per
-  // view (false). Mesa's lavapipe up to at least 22.3 puts triangles that
-  // need clipping (anything crossing the near plane: floors, walls) of view
-  // 1 into layer 0, so Auto draws per view there; see docs/RENDERING.md.
+  // view (false). On Mesa's lavapipe 22.3 triangles of view 1 that need
+  // clipping (anything crossing the near plane: floors, walls) land in
+  // layer 0, so Auto draws per view there; see docs/RENDERING.md.
   [[nodiscard]] bool nativeMultiview() const { return nativeMultiview_; }
   // Whether a device extension (ContextOptions::deviceExtensions) is enabled.
   [[nodiscard]] bool deviceExtensionEnabled(const std::string& name) const;
