@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "medverse/app/case_scene.h"
 #include "medverse/app/desktop.h"
@@ -99,8 +100,42 @@ int main(int argc, char** argv) {
       "--case", casePath,
       "patient case shown as the hologram: a case bundle directory (medverse-case import)\n"
       "or a NIfTI file; default: the sample case (ch2better + AAL labels, cached)");
-  app.add_flag("--no-case", noCase, "show the empty room (with its test object) instead of a case")
-      ->excludes(caseOption);
+  auto* noCaseOption =
+      app.add_flag("--no-case", noCase, "show the empty room (with its test object) instead of a case")
+          ->excludes(caseOption);
+  std::string view = "room";
+  std::string preset;
+  std::vector<std::string> clips;
+  bool slices = false;
+  bool labels = false;
+  app.add_option("--view", view,
+                 "where the camera starts: room (the room round the table) or hologram (a\n"
+                 "close-up of the hologram from the doctor's side)")
+      ->check(CLI::IsMember({"room", "hologram"}));
+  app.add_option("--preset", preset, "transfer function of the hologram: ct-bone, ct-lung, ct-soft\n"
+                                     "or mr-brain (default: the case's own)")
+      ->check(CLI::IsMember({"ct-bone", "ct-lung", "ct-soft", "mr-brain"}))
+      ->excludes(noCaseOption);
+  app.add_option("--clip", clips,
+                 "cut the hologram through its centre: axial (removes the superior half),\n"
+                 "coronal (the anterior half) or sagittal (the right half); repeatable")
+      ->check(CLI::IsMember({"axial", "coronal", "sagittal"}))
+      ->excludes(noCaseOption);
+  std::vector<std::string> sliceAxes;
+  auto* slicesOption =
+      app.add_flag("--slices", slices,
+                   "show the three MPR planes (axial, coronal, sagittal) through the\n"
+                   "hologram's centre")
+          ->excludes(noCaseOption);
+  app.add_option("--slice", sliceAxes,
+                 "show one MPR plane through the hologram's centre: axial, coronal or\n"
+                 "sagittal; repeatable")
+      ->check(CLI::IsMember({"axial", "coronal", "sagittal"}))
+      ->excludes(noCaseOption)
+      ->excludes(slicesOption);
+  app.add_flag("--labels", labels,
+               "show the case's label surfaces (the sample's AAL regions) instead of the volume")
+      ->excludes(noCaseOption);
   app.footer(
       "Environment:\n"
       "  MEDVERSE_VALIDATION=1  enable the Vulkan validation layer; any error makes the exit code 1\n"
@@ -121,6 +156,19 @@ int main(int argc, char** argv) {
   medverse::app::SceneOptions scene;
   scene.avatars = avatars;
   scene.ui = ui;
+  scene.camera = view == "hologram" ? medverse::app::SceneCamera::Hologram
+                                    : medverse::app::SceneCamera::Room;
+  scene.display.preset = preset;
+  for (const std::string& clip : clips) {
+    scene.display.clip[clip == "axial" ? 0 : clip == "coronal" ? 1 : 2] = true;
+  }
+  for (size_t i = 0; i < 3; ++i) {
+    scene.display.slices[i] = slices;
+  }
+  for (const std::string& slice : sliceAxes) {
+    scene.display.slices[slice == "axial" ? 0 : slice == "coronal" ? 1 : 2] = true;
+  }
+  scene.display.labels = labels;
   if (noCase) {
     scene.caseSource = medverse::app::CaseSource::None;
   } else if (!casePath.empty()) {

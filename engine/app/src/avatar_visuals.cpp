@@ -197,7 +197,9 @@ void AvatarVisuals::addMeasurement(const Measurement& measurement, const glm::ma
   const glm::vec3 role = roleColorLinear(measurement.author);
   const glm::vec3 a = glm::vec3(patientToWorld * glm::vec4(measurement.aMm, 1.0F));
   const glm::vec3 b = glm::vec3(patientToWorld * glm::vec4(measurement.bMm, 1.0F));
-  const render::Material line = glowing(glm::mix(role, glm::vec3(1.0F), 0.7F), 1.2F);
+  // Drawn as (barely) translucent geometry, after the volume: a caliper
+  // through the patient stays visible over the hologram, as in any viewer.
+  const render::Material line = glowing(glm::mix(role, glm::vec3(1.0F), 0.7F), 1.2F, 0.97F);
   addSegment(a, b, 0.0018F, line, out);
   addSphere(a, glm::vec3(0.006F), glm::quat(1, 0, 0, 0), line, out);
   addSphere(b, glm::vec3(0.006F), glm::quat(1, 0, 0, 0), line, out);

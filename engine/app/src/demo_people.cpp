@@ -1,7 +1,9 @@
 #include "medverse/app/demo_people.h"
 
+#include <algorithm>
 #include <glm/gtc/matrix_transform.hpp>
 #include <glm/gtc/quaternion.hpp>
+#include <optional>
 #include <string>
 
 #include "medverse/render/renderer.h"
@@ -35,6 +37,66 @@ AvatarState person(std::string name, net::Role role, const glm::vec3& head,
   return a;
 }
 
+// The vertex of `meshes` farthest along `direction` (patient mm): a point
+// on the surface that faces that way. None if there are no vertices.
+std::optional<glm::vec3> supportPoint(const std::vector<const assets::MeshData*>& meshes,
+                                      const glm::vec3& direction) {
+  std::optional<glm::vec3> best;
+  float bestDot = 0.0F;
+  for (const assets::MeshData* mesh : meshes) {
+    for (const assets::Vertex& v : mesh->vertices) {
+      const float d = glm::dot(v.position, direction);
+      if (!best || d > bestDot) {
+        best = v.position;
+        bestDot = d;
+      }
+    }
+  }
+  return best;
+}
+
+// Where the people's attention goes on the hologram, in patient mm.
+struct Landmarks {
+  glm::vec3 pinMm{0.0F};
+  std::string pinText;
+  glm::vec3 widthLeftMm{0.0F};   // the brain's left-right extent
+  glm::vec3 widthRightMm{0.0F};
+  std::vector<const assets::MeshData*> surfaces;  // empty: the volume's box stands in
+};
+
+Landmarks findLandmarks(const DemoHologram& h) {
+  Landmarks l;
+  const glm::vec3 centre = 0.5F * (h.boundsMinMm + h.boundsMaxMm);
+  const assets::MeshData* pinSurface = nullptr;
+  if (h.bundle != nullptr) {
+    for (const imaging::CaseSurface& s : h.bundle->surfaces) {
+      if (s.mesh.vertices.empty()) {
+        continue;
+      }
+      l.surfaces.push_back(&s.mesh);
+      if (s.name == "Precentral_L") {
+        pinSurface = &s.mesh;
+      }
+    }
+  }
+  // LPS: +x is the patient's left, +z superior.
+  const std::optional<glm::vec3> left = supportPoint(l.surfaces, {1.0F, 0.0F, 0.0F});
+  const std::optional<glm::vec3> right = supportPoint(l.surfaces, {-1.0F, 0.0F, 0.0F});
+  l.widthLeftMm = left.value_or(glm::vec3(h.boundsMaxMm.x, centre.y, centre.z));
+  l.widthRightMm = right.value_or(glm::vec3(h.boundsMinMm.x, centre.y, centre.z));
+  if (pinSurface != nullptr) {
+    // The upper lateral edge of the left precentral gyrus (AAL label 1): the
+    // motor cortex, on the side facing the viewer's right.
+    l.pinMm = *supportPoint({pinSurface}, glm::normalize(glm::vec3(1.0F, 0.0F, 1.2F)));
+    l.pinText = "L precentral gyrus (AAL)";
+  } else {
+    l.pinMm = supportPoint(l.surfaces, {0.0F, 0.0F, 1.0F})
+                  .value_or(glm::vec3(centre.x, centre.y, h.boundsMaxMm.z));
+    l.pinText = "Region of interest";
+  }
+  return l;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<DemoPeople>> DemoPeople::create(render::Renderer& renderer,
@@ -46,6 +108,7 @@ Result<std::unique_ptr<DemoPeople>> DemoPeople::create(render::Renderer& rendere
   }
   std::unique_ptr<DemoPeople> demo(new DemoPeople());
   demo->options_ = options;
+  demo->options_.hologram.reset();  // its bundle pointer is only valid here
   Result<std::unique_ptr<ui::UiFonts>> fonts = ui::UiFonts::create(renderer);
   if (!fonts) {
     return fonts.error();
@@ -58,52 +121,103 @@ Result<std::unique_ptr<DemoPeople>> DemoPeople::create(render::Renderer& rendere
   demo->visuals_ = *visuals;
   demo->labels_ = std::make_unique<ui::LabelBuilder>(*demo->fonts_);
 
-  // The model on the table (the test sphere today, the hologram later) is
-  // where everyone looks; patient millimetres map onto it.
-  const glm::vec3 model = room.testObjectPosition + kUp * 0.2F;
-  demo->patientToWorld_ =
-      glm::translate(glm::mat4(1.0F), model) * glm::scale(glm::mat4(1.0F), glm::vec3(0.001F));
+  // The hologram (or, in the empty room, the test object) is where everyone
+  // looks; patient millimetres map onto it.
+  glm::vec3 model = room.testObjectPosition + kUp * 0.2F;
+  std::optional<Landmarks> landmarks;
+  if (options.hologram) {
+    demo->patientToWorld_ = options.hologram->patientToWorld;
+    const glm::vec3 centreMm =
+        0.5F * (options.hologram->boundsMinMm + options.hologram->boundsMaxMm);
+    model = glm::vec3(demo->patientToWorld_ * glm::vec4(centreMm, 1.0F));
+    landmarks = findLandmarks(*options.hologram);
+  } else {
+    demo->patientToWorld_ =
+        glm::translate(glm::mat4(1.0F), model) * glm::scale(glm::mat4(1.0F), glm::vec3(0.001F));
+  }
+  demo->modelCentre_ = model;
+  demo->tableTopY_ = room.tableTop.y;
   const glm::vec3 t = room.tableTop;
   std::vector<AvatarState> cast = {
-      person("Dr. Amara Okafor", net::Role::Expert, t + glm::vec3(-0.35F, 0.78F, -0.85F), model),
-      person("Dr. Jonas Weber", net::Role::Doctor, t + glm::vec3(-1.1F, 0.76F, -0.3F), model),
-      person("Lea Martin", net::Role::Trainee, t + glm::vec3(1.1F, 0.72F, -0.35F), model),
+      person("Dr. Amara Okafor", net::Role::Expert, t + glm::vec3(0.22F, 0.78F, -0.92F), model),
+      person("Dr. Jonas Weber", net::Role::Doctor, t + glm::vec3(-0.72F, 0.76F, -0.58F), model),
+      person("Lea Martin", net::Role::Trainee, t + glm::vec3(0.82F, 0.72F, -0.5F), model),
       person("Sam Ortiz", net::Role::Spectator, t + glm::vec3(0.75F, 0.8F, -1.45F), model)};
   cast.resize(options.avatars);
   if (!cast.empty()) {
-    // The expert points at the model.
+    // The expert points at the hologram.
     AvatarState& expert = cast[0];
     const glm::quat body = expert.rightHand.pose.orientation;
     expert.rightHand.pose.position = expert.head.position + body * glm::vec3(0.2F, -0.32F, -0.38F);
     const glm::vec3 origin = expert.rightHand.pose.position;
-    const glm::vec3 hit =
-        model + glm::normalize(origin - model + glm::vec3(-0.12F, 0.08F, 0.1F)) * 0.2F;
+    glm::vec3 hit;
+    if (landmarks) {
+      // The beam ends on the brain's surface where it faces the expert's hand
+      // from above (the vertex farthest that way), seen by everyone.
+      const glm::mat4 worldToPatient = glm::inverse(demo->patientToWorld_);
+      const glm::vec3 handMm = glm::vec3(worldToPatient * glm::vec4(origin, 1.0F));
+      const glm::vec3 centreMm =
+          0.5F * (options.hologram->boundsMinMm + options.hologram->boundsMaxMm);
+      glm::vec3 towards = handMm - centreMm;
+      towards.z = 0.0F;
+      const glm::vec3 direction =
+          glm::normalize(glm::normalize(towards) + glm::vec3(0.0F, 0.0F, 1.6F));
+      const glm::vec3 hitMm = supportPoint(landmarks->surfaces, direction)
+                                  .value_or(centreMm + direction * 60.0F);
+      hit = glm::vec3(demo->patientToWorld_ * glm::vec4(hitMm, 1.0F));
+      demo->pins_.push_back({landmarks->pinMm, landmarks->pinText, net::Role::Expert});
+      // A caliper across the brain from its leftmost to its rightmost point.
+      demo->measurements_.push_back(
+          {landmarks->widthRightMm, landmarks->widthLeftMm, net::Role::Expert});
+    } else {
+      hit = model + glm::normalize(origin - model + glm::vec3(-0.12F, 0.08F, 0.1F)) * 0.2F;
+      demo->pins_.push_back({{0.0F, 200.0F, 0.0F}, "Region of interest", net::Role::Expert});
+      demo->measurements_.push_back(
+          {{-200.0F, 0.0F, 230.0F}, {200.0F, 0.0F, 230.0F}, net::Role::Expert});
+    }
     expert.rightHand.pose.orientation = lookRotation(origin, hit);
     expert.pointer.active = true;
     expert.pointer.hit = hit;
-    demo->pins_.push_back({{0.0F, 200.0F, 0.0F}, "Region of interest", net::Role::Expert});
-    // A caliper across the model, just in front of it.
-    demo->measurements_.push_back(
-        {{-200.0F, 0.0F, 230.0F}, {200.0F, 0.0F, 230.0F}, net::Role::Expert});
   }
-  demo->avatars_ = std::move(cast);
+  // Spectators watch without an avatar: participants never see them in the
+  // room (DESIGN.md); the overlay lists them as watching.
+  for (const AvatarState& a : cast) {
+    if (a.role != net::Role::Spectator) {
+      demo->avatars_.push_back(a);
+    }
+  }
 
   if (options.ui) {
     demo->overlay_ = std::make_unique<ui::UiContext>(*demo->fonts_);
-    const glm::vec2 panelPixels{320.0F, 400.0F};
-    demo->panel_ = std::make_unique<ui::WorldPanel>(*demo->fonts_, panelPixels, glm::mat4(1.0F));
+    if (options.worldPanel) {
+      const glm::vec2 panelPixels{320.0F, 400.0F};
+      demo->panel_ =
+          std::make_unique<ui::WorldPanel>(*demo->fonts_, panelPixels, glm::mat4(1.0F));
+    }
     ui::OverlayState& s = demo->state_;
     s.participants.push_back(
         {"Dr. Wei Chen", "doctor", roleColorPacked(net::Role::Doctor), true, false});
-    for (const AvatarState& a : demo->avatars_) {
-      s.participants.push_back({a.name, std::string(net::roleName(a.role)), roleColorPacked(a.role),
-                                false, a.role == net::Role::Expert});
+    for (const AvatarState& a : cast) {
+      ui::Participant p{a.name, std::string(net::roleName(a.role)), roleColorPacked(a.role), false,
+                        a.role == net::Role::Expert};
+      p.watching = a.role == net::Role::Spectator;
+      s.participants.push_back(p);
+    }
+    if (options.hologram) {
+      s.caseSummary = options.hologram->summary;
     }
     s.presets = {"CT bone", "CT lung", "CT soft tissue", "MR brain"};
-    s.activePreset = 3;
-    s.clipPlanes = {{"Axial cut", false, 0.0F, 90.0F}, {"Sagittal cut", false, 0.0F, 90.0F}};
-    s.slices[0].visible = true;
-    s.slices[0].position = 0.55F;
+    s.activePreset = options.controls.activePreset;
+    const glm::vec3 extent = options.hologram
+                                 ? options.hologram->boundsMaxMm - options.hologram->boundsMinMm
+                                 : glm::vec3(180.0F);
+    s.clipPlanes = {{"Axial cut", options.controls.clip[0], 0.0F, 0.5F * extent.z},
+                    {"Coronal cut", options.controls.clip[1], 0.0F, 0.5F * extent.y},
+                    {"Sagittal cut", options.controls.clip[2], 0.0F, 0.5F * extent.x}};
+    for (size_t i = 0; i < 3; ++i) {
+      s.slices[i].visible = options.controls.slices[i];
+      s.slices[i].position = 0.5F;
+    }
   }
   return demo;
 }
@@ -121,26 +235,28 @@ void DemoPeople::decorate(render::RenderView& view, glm::vec2 displaySize,
     visuals_->addMeasurement(m, patientToWorld_, people);
   }
   view.meshes.insert(view.meshes.end(), people.meshes.begin(), people.meshes.end());
+  const size_t firstPanel = view.panels.size();
   std::vector<render::UiPanel> labels = labels_->build(people.labels, view.camera.position);
   view.panels.insert(view.panels.end(), labels.begin(), labels.end());
 
   if (overlay_) {
     state_.frame = frame;
-    // ImGui sizes auto-resizing windows from the previous frame, so the very
-    // first frame is laid out twice.
-    const int passes = firstOverlayFrame_ ? 2 : 1;
+    // ImGui sizes auto-resizing windows from the previous frame's content,
+    // and the statistics change width every frame: lay out twice.
+    const int passes = 2;
     for (int i = 0; i < passes; ++i) {
       overlay_->beginFrame(displaySize, 1.0F / 60.0F, ui::PointerInput{});
       ui::buildOverlay(state_, displaySize);
       view.overlay = overlay_->endFrame();
     }
-    firstOverlayFrame_ = false;
-
-    // The hologram controls also stand in the room, left of the table,
-    // turned towards the viewer.
-    const glm::vec3 anchor = patientToWorld_[3];
-    panel_->setModel(ui::billboard(glm::vec3(anchor.x - 1.05F, anchor.y - 0.05F, anchor.z - 1.0F),
-                                   0.48F, 0.60F, view.camera.position));
+  }
+  if (panel_) {
+    const int passes = 2;
+    // The hologram controls also stand in the room, on the viewer's side of
+    // the table, to the right, turned towards the viewer.
+    const glm::vec3 anchor = modelCentre_;
+    panel_->setModel(ui::billboard(glm::vec3(anchor.x + 0.52F, tableTopY_ + 0.01F, anchor.z + 0.22F),
+                                   0.3F, 0.375F, view.camera.position));
     for (int i = 0; i < passes; ++i) {
       panel_->beginFrame(1.0F / 60.0F, std::nullopt, false);
       ui::buildHologramPanel(state_, panel_->displaySize());
@@ -151,6 +267,13 @@ void DemoPeople::decorate(render::RenderView& view, glm::vec2 displaySize,
       }
     }
   }
+  // Panels blend without writing depth: draw them back to front.
+  const glm::vec3 eye = view.camera.position;
+  std::stable_sort(view.panels.begin() + static_cast<std::ptrdiff_t>(firstPanel), view.panels.end(),
+                   [&](const render::UiPanel& a, const render::UiPanel& b) {
+                     return glm::distance(glm::vec3(a.model[3]), eye) >
+                            glm::distance(glm::vec3(b.model[3]), eye);
+                   });
 }
 
 }  // namespace medverse::app

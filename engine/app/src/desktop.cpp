@@ -130,6 +130,7 @@ Result<DesktopReport> runDesktop(const DesktopOptions& options) {
       ++report.framesPresented;
       frameSummary.drawCalls = draw.lastFrameStats().drawCalls;
       frameSummary.triangles = draw.lastFrameStats().triangles;
+      frameSummary.volumes = draw.lastFrameStats().volumes;
       report.volumes = draw.lastFrameStats().volumes;
       if (options.frames != 0 && report.framesPresented >= options.frames) {
         break;

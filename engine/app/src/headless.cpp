@@ -46,7 +46,11 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
     const float aspect = static_cast<float>(options.width) / static_cast<float>(options.height);
     ui::FrameSummary frameSummary;
     frameSummary.device = (*context)->deviceName();
-    for (uint32_t frame = 0; frame < options.frames; ++frame) {
+    // The overlay shows the previous frame's figures; with --ui one extra
+    // frame is rendered first and measured, so that even a single-frame
+    // screenshot shows real time, draws, triangles and volumes.
+    const uint32_t statsFrames = options.scene.ui ? 1 : 0;
+    for (uint32_t frame = 0; frame < statsFrames + options.frames; ++frame) {
       const auto start = std::chrono::steady_clock::now();
       render::RenderView view =
           scene->view(camera.view(aspect),
@@ -66,12 +70,16 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
       if (Status s = (*renderer)->render(view, (*target)->info()); !s) {
         return s.error();
       }
-      ++report.framesRendered;
-      // Shown by the overlay on the next frame (a figure for people, not a test).
+      if (frame >= statsFrames) {
+        ++report.framesRendered;
+      }
+      // Shown by the overlay on the next frame (a figure for people, not a
+      // test). render() waits for the frame, so this is the whole frame's time.
       frameSummary.frameMs =
           std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - start).count();
       frameSummary.drawCalls = (*renderer)->lastFrameStats().drawCalls;
       frameSummary.triangles = (*renderer)->lastFrameStats().triangles;
+      frameSummary.volumes = (*renderer)->lastFrameStats().volumes;
     }
     Result<std::vector<render::RgbaImage>> images = (*target)->readbackViews();
     if (!images) {

@@ -42,9 +42,10 @@ void participantsTable(const std::vector<Participant>& participants) {
   if (!ImGui::BeginTable("participants", 3, flags)) {
     return;
   }
+  // Name and role share what the status column ("control", "watching") leaves.
   ImGui::TableSetupColumn("swatch", ImGuiTableColumnFlags_WidthFixed, 14.0F);
   ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch, 3.0F);
-  ImGui::TableSetupColumn("role", ImGuiTableColumnFlags_WidthStretch, 2.0F);
+  ImGui::TableSetupColumn("role", ImGuiTableColumnFlags_WidthStretch, 2.2F);
   for (const Participant& p : participants) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
@@ -64,9 +65,11 @@ void participantsTable(const std::vector<Participant>& participants) {
     ImGui::PushStyleColor(ImGuiCol_Text, toVec4(p.color));
     ImGui::TextUnformatted(p.role.c_str());
     ImGui::PopStyleColor();
+    // The status goes under the role, so nothing is clipped in a narrow panel.
     if (p.hasControl) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("control");
+      ImGui::TextDisabled("has control");
+    } else if (p.watching) {
+      ImGui::TextDisabled("watching");
     }
   }
   ImGui::EndTable();
@@ -201,10 +204,11 @@ OverlayResult buildOverlay(const OverlayState& state, glm::vec2 displaySize) {
   ImGui::SetNextWindowBgAlpha(0.75F);
   if (ImGui::Begin("Frame", nullptr, kFixedWindow | ImGuiWindowFlags_NoTitleBar)) {
     const float fps = state.frame.frameMs > 0.0F ? 1000.0F / state.frame.frameMs : 0.0F;
-    ImGui::Text("%.1f ms  %.0f fps", static_cast<double>(state.frame.frameMs),
+    ImGui::Text("%.1f ms  %.*f fps", static_cast<double>(state.frame.frameMs), fps < 10.0F ? 1 : 0,
                 static_cast<double>(fps));
     ImGui::Text("%u draws  %llu triangles", state.frame.drawCalls,
                 static_cast<unsigned long long>(state.frame.triangles));
+    ImGui::Text("%u volume%s ray-marched", state.frame.volumes, state.frame.volumes == 1 ? "" : "s");
     if (!state.frame.device.empty()) {
       ImGui::TextDisabled("%s", state.frame.device.c_str());
     }

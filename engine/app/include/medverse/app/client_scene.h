@@ -3,7 +3,9 @@
 // stereo, XR), built in this one place so that what is added to it (the
 // case hologram, avatars, the UI) appears in every mode, with the camera it
 // starts from.
+#include <array>
 #include <cstdint>
+#include <string>
 #include <filesystem>
 #include <glm/vec2.hpp>
 #include <memory>
@@ -30,6 +32,26 @@ enum class CaseSource {
   Path,    // casePath: a case bundle directory or a NIfTI file
 };
 
+// Where the headless camera stands.
+enum class SceneCamera {
+  Room,      // the suggested view of the room (stepped back when people are in it)
+  Hologram,  // a close-up of the hologram from the doctor's side of the table
+};
+
+// How the hologram is shown at start (the overlay's controls mirror it).
+struct HologramDisplay {
+  std::string preset;  // empty: the case's own; else ct-bone, ct-lung, ct-soft, mr-brain
+  // One clip plane through the volume's centre on each chosen axis (axial,
+  // coronal, sagittal): removes the superior, anterior or right half.
+  std::array<bool, 3> clip{};
+  std::array<bool, 3> slices{};  // MPR planes through the centre: axial, coronal, sagittal
+  bool labels = false;  // the label surfaces (AAL regions) instead of the volume
+};
+
+// The --preset names, in the overlay's order.
+inline constexpr std::array<const char*, 4> kPresetNames = {"ct-bone", "ct-lung", "ct-soft",
+                                                            "mr-brain"};
+
 // What the command line chose about the scene.
 struct SceneOptions {
   CaseSource caseSource = CaseSource::None;
@@ -40,6 +62,8 @@ struct SceneOptions {
   float hologramMetresPerMm = 0.002F;
   uint32_t avatars = 0;  // people around the table (0..4), see demo_people.h
   bool ui = false;       // the desktop overlay and an in-world control panel
+  SceneCamera camera = SceneCamera::Room;
+  HologramDisplay display;
 };
 
 class ClientScene {

@@ -1,11 +1,13 @@
 #pragma once
 // A populated consult room for headless screenshots and the demo until the
-// world layer replicates real participants: up to four avatars around the
-// table (expert, doctor, trainee, spectator) with name tags, the expert's
-// laser pointer on the model, an annotation pin and a measurement, plus the
-// desktop overlay and an in-world control panel. Everything here goes
+// world layer replicates real participants: up to four participants (expert,
+// doctor, trainee, spectator; spectators are listed but have no avatar, as
+// DESIGN.md says) with name tags, the expert's laser pointer on the
+// hologram, an annotation pin on a labelled region and a measurement across
+// the brain, plus the desktop overlay and an in-world control panel. Everything here goes
 // through the same AvatarVisuals, LabelBuilder and overlay code the live
 // client uses.
+#include <array>
 #include <cstdint>
 #include <glm/vec2.hpp>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "medverse/app/avatar_visuals.h"
 #include "medverse/assets/room.h"
 #include "medverse/core/result.h"
+#include "medverse/imaging/case_bundle.h"
 #include "medverse/render/render_view.h"
 #include "medverse/ui/labels.h"
 #include "medverse/ui/overlay.h"
@@ -27,9 +30,30 @@ class Renderer;
 
 namespace medverse::app {
 
+// The case hologram the people look at. Landmarks (the pin, the
+// measurement, where the pointer hits) are taken from the case's surfaces
+// in patient millimetres and placed through the hologram's transform.
+struct DemoHologram {
+  glm::mat4 patientToWorld{1.0F};
+  glm::vec3 boundsMinMm{0.0F};  // the volume's box in patient mm
+  glm::vec3 boundsMaxMm{0.0F};
+  const imaging::CaseBundle* bundle = nullptr;  // read during create() only
+  ui::CaseSummary summary;
+};
+
+// How the hologram is shown, mirrored by the overlay's controls.
+struct DemoControls {
+  int activePreset = 3;                 // index into the overlay's presets
+  std::array<bool, 3> clip{};           // axial, coronal, sagittal cut through the centre
+  std::array<bool, 3> slices{};         // axial, coronal, sagittal MPR planes
+};
+
 struct DemoPeopleOptions {
   uint32_t avatars = 0;  // 0..4
   bool ui = false;       // the desktop overlay and an in-world panel
+  bool worldPanel = true;  // with ui: the in-world panel too (off for close-ups)
+  std::optional<DemoHologram> hologram;  // none: the room's test object
+  DemoControls controls;
 };
 
 class DemoPeople {
@@ -59,8 +83,9 @@ class DemoPeople {
   std::vector<AnnotationPin> pins_;
   std::vector<Measurement> measurements_;
   glm::mat4 patientToWorld_{1.0F};
+  glm::vec3 modelCentre_{0.0F};  // world point everyone looks at
+  float tableTopY_ = 0.0F;
   ui::OverlayState state_;
-  bool firstOverlayFrame_ = true;
 };
 
 }  // namespace medverse::app

@@ -21,6 +21,7 @@ struct Participant {
   uint32_t color = 0xFFFFFFFFU;  // the role colour, IM_COL32 (sRGB, red in the low byte)
   bool local = false;            // this is you
   bool hasControl = false;       // may manipulate the hologram now
+  bool watching = false;         // a spectator: listed, but has no avatar in the room
 };
 
 struct CaseSummary {
@@ -48,6 +49,7 @@ struct FrameSummary {
   uint32_t drawCalls = 0;
   uint64_t triangles = 0;
   std::string device;
+  uint32_t volumes = 0;  // volume instances ray-marched
 };
 
 struct OverlayState {
