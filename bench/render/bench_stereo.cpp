@@ -8,7 +8,13 @@
 //   two mono        two separate mono frames, one per eye (the naive way)
 // Each frame is recorded, submitted and waited for (Renderer::render).
 //
-// Usage: bench_stereo [--size 1280x720] [--frames 20] [--samples 4]
+// With --case the stand-in hologram is replaced by the real one: the sample
+// case (ch2better brain, MR brain preset, ray-marched), i.e. the fixed scene
+// of issue 4 item 9 (ch2 hologram + room + 4 avatars); the volume is then
+// also timed with plain ray marching (no empty-space skipping, no early
+// termination), mono and stereo.
+//
+// Usage: bench_stereo [--size 1280x720] [--frames 20] [--samples 4] [--case]
 // Figures only; nothing here asserts.
 #include <algorithm>
 #include <chrono>
@@ -21,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "medverse/app/case_scene.h"
 #include "medverse/app/client_scene.h"
 #include "medverse/assets/primitives.h"
 #include "medverse/render/camera.h"
@@ -37,6 +44,7 @@ struct Options {
   uint32_t height = 720;
   int frames = 20;
   VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_4_BIT;
+  bool withCase = false;  // the sample case's volume instead of the stand-in sphere
 };
 
 struct Timing {
@@ -77,13 +85,21 @@ struct BenchScene {
   std::vector<render::MeshInstance> extras;
   uint64_t extraTriangles = 0;
 
-  bool init(render::Context& context) {
+  bool withCase = false;
+
+  bool init(render::Context& context, bool sampleCase) {
+    withCase = sampleCase;
     auto r = render::Renderer::create(context);
     if (!r) {
       return ok(r.error());
     }
     renderer = std::move(*r);
-    auto s = app::createClientScene(*renderer, {});
+    app::SceneOptions sceneOptions;
+    if (sampleCase) {
+      sceneOptions.caseSource = app::CaseSource::Sample;
+      sceneOptions.cacheDir = app::defaultCacheDir();
+    }
+    auto s = app::createClientScene(*renderer, sceneOptions);
     if (!s) {
       return ok(s.error());
     }
@@ -97,13 +113,15 @@ struct BenchScene {
       std::fprintf(stderr, "bench_stereo: cannot upload the stand-in meshes\n");
       return false;
     }
-    extraTriangles += hologramMesh.indices.size() / 3;
     const glm::vec3 table = scene->room().room().testObjectPosition;
-    render::MeshInstance h;
-    h.mesh = *hologram;
-    h.model = glm::translate(glm::mat4(1.0F), table + glm::vec3(0.35F, 0.18F, 0.0F));
-    h.material.baseColor = {0.85F, 0.7F, 0.6F, 1.0F};
-    extras.push_back(h);
+    if (!sampleCase) {
+      extraTriangles += hologramMesh.indices.size() / 3;
+      render::MeshInstance h;
+      h.mesh = *hologram;
+      h.model = glm::translate(glm::mat4(1.0F), table + glm::vec3(0.35F, 0.18F, 0.0F));
+      h.material.baseColor = {0.85F, 0.7F, 0.6F, 1.0F};
+      extras.push_back(h);
+    }
     // Four people standing around the table.
     const glm::vec3 spots[4] = {
         {-1.3F, 0.0F, 0.0F}, {1.3F, 0.0F, 0.0F}, {0.0F, 0.0F, -1.2F}, {-0.9F, 0.0F, 1.1F}};
@@ -125,10 +143,14 @@ struct BenchScene {
     return true;
   }
 
-  render::RenderView view(const render::CameraView& camera) {
+  render::RenderView view(const render::CameraView& camera, bool plainMarching = false) {
     // No overlay in the bench scene, so the viewport size does not matter.
     render::RenderView v = scene->view(camera, glm::vec2(1.0F));
     v.meshes.insert(v.meshes.end(), extras.begin(), extras.end());
+    for (render::VolumeInstance& volume : v.volumes) {
+      volume.emptySpaceSkipping = !plainMarching;
+      volume.earlyTermination = !plainMarching;
+    }
     return v;
   }
 };
@@ -137,7 +159,10 @@ struct Figures {
   Timing mono;
   Timing stereo;
   Timing twoMono;
+  Timing monoPlain;    // --case: plain ray marching
+  Timing stereoPlain;
   uint64_t triangles = 0;
+  uint32_t volumes = 0;
 };
 
 // Times mono, stereo (the context's stereo path) and two mono frames.
@@ -152,7 +177,7 @@ bool measure(const Options& o, render::MultiviewPolicy policy, Figures& out, std
   device = (*context)->deviceName();
   {
     BenchScene bench;
-    if (!bench.init(**context)) {
+    if (!bench.init(**context, o.withCase)) {
       return false;
     }
     auto mono = render::OffscreenTarget::create(**context, o.width, o.height, o.samples, 1);
@@ -177,9 +202,20 @@ bool measure(const Options& o, render::MultiviewPolicy policy, Figures& out, std
     out.mono = timeFrames(o.frames, [&] { return ok(r.render(monoView, (*mono)->info())); });
     out.triangles = r.lastFrameStats().triangles;
     out.stereo = timeFrames(o.frames, [&] { return ok(r.render(stereoView, (*stereo)->info())); });
+    out.volumes = r.lastFrameStats().volumes;
     out.twoMono = timeFrames(o.frames, [&] {
       return ok(r.render(leftView, (*mono)->info())) && ok(r.render(rightView, (*mono)->info()));
     });
+    if (o.withCase) {
+      const render::RenderView monoPlain = bench.view(head, true);
+      render::RenderView stereoPlain = monoPlain;
+      stereoPlain.viewCount = 2;
+      stereoPlain.eyes = eyes;
+      out.monoPlain =
+          timeFrames(o.frames, [&] { return ok(r.render(monoPlain, (*mono)->info())); });
+      out.stereoPlain =
+          timeFrames(o.frames, [&] { return ok(r.render(stereoPlain, (*stereo)->info())); });
+    }
   }
   return true;
 }
@@ -201,8 +237,11 @@ int main(int argc, char** argv) {
       o.frames = std::max(1, std::atoi(argv[++i]));
     } else if (arg == "--samples" && hasValue) {
       o.samples = static_cast<VkSampleCountFlagBits>(std::max(1, std::atoi(argv[++i])));
+    } else if (arg == "--case") {
+      o.withCase = true;
     } else {
-      std::fprintf(stderr, "usage: bench_stereo [--size 1280x720] [--frames 20] [--samples 4]\n");
+      std::fprintf(stderr,
+                   "usage: bench_stereo [--size 1280x720] [--frames 20] [--samples 4] [--case]\n");
       return 2;
     }
   }
@@ -215,8 +254,9 @@ int main(int argc, char** argv) {
   }
   std::printf("bench_stereo on %s, %ux%u per eye, %dx MSAA, %d frames (median, best in ms)\n",
               device.c_str(), o.width, o.height, static_cast<int>(o.samples), o.frames);
-  std::printf("scene: %llu triangles per view\n",
-              static_cast<unsigned long long>(native.triangles));
+  std::printf("scene: %llu triangles per view, %u ray-marched volume(s)%s\n",
+              static_cast<unsigned long long>(native.triangles), native.volumes,
+              o.withCase ? " (the sample case: ch2better, MR brain preset)" : "");
   auto row = [](const char* name, const Timing& t) {
     std::printf("  %-34s %8.2f  %8.2f\n", name, t.medianMs, t.bestMs);
   };
@@ -237,5 +277,16 @@ int main(int argc, char** argv) {
               perView.stereo.medianMs / native.twoMono.medianMs);
   std::printf("multiview stereo / mono:                      %.2fx\n",
               native.stereo.medianMs / native.mono.medianMs);
+  if (o.withCase) {
+    // Skipping + early termination against plain marching, whole frames
+    // (room and people included, so the ratio is below the volume's own).
+    row("mono, plain ray marching", native.monoPlain);
+    row("stereo (multiview), plain ray marching", native.stereoPlain);
+    row("stereo (per-view), plain ray marching", perView.stereoPlain);
+    std::printf("plain / skipping+early termination, mono frame:   %.2fx (target >= 3x)\n",
+                native.monoPlain.medianMs / native.mono.medianMs);
+    std::printf("plain / skipping+early termination, stereo frame: %.2fx (per-view path)\n",
+                perView.stereoPlain.medianMs / perView.stereo.medianMs);
+  }
   return 0;
 }
