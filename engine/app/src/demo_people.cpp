@@ -139,9 +139,9 @@ Result<std::unique_ptr<DemoPeople>> DemoPeople::create(render::Renderer& rendere
   demo->tableTopY_ = room.tableTop.y;
   const glm::vec3 t = room.tableTop;
   std::vector<AvatarState> cast = {
-      person("Dr. Amara Okafor", net::Role::Expert, t + glm::vec3(0.22F, 0.78F, -0.92F), model),
-      person("Dr. Jonas Weber", net::Role::Doctor, t + glm::vec3(-0.72F, 0.76F, -0.58F), model),
-      person("Lea Martin", net::Role::Trainee, t + glm::vec3(0.82F, 0.72F, -0.5F), model),
+      person("Dr. Amara Okafor", net::Role::Expert, t + glm::vec3(-0.66F, 0.78F, -0.6F), model),
+      person("Dr. Jonas Weber", net::Role::Doctor, t + glm::vec3(0.09F, 0.76F, -0.92F), model),
+      person("Lea Martin", net::Role::Trainee, t + glm::vec3(0.74F, 0.72F, -0.52F), model),
       person("Sam Ortiz", net::Role::Spectator, t + glm::vec3(0.75F, 0.8F, -1.45F), model)};
   cast.resize(options.avatars);
   if (!cast.empty()) {
