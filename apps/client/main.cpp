@@ -7,7 +7,6 @@
 #include <charconv>
 #include <cstdio>
 #include <string>
-#include <vector>
 
 #include "medverse/app/case_scene.h"
 #include "medverse/app/desktop.h"
@@ -105,7 +104,7 @@ int main(int argc, char** argv) {
           ->excludes(caseOption);
   std::string view = "room";
   std::string preset;
-  std::vector<std::string> clips;
+  std::string clip;
   bool slices = false;
   bool labels = false;
   app.add_option("--view", view,
@@ -116,20 +115,20 @@ int main(int argc, char** argv) {
                                      "or mr-brain (default: the case's own)")
       ->check(CLI::IsMember({"ct-bone", "ct-lung", "ct-soft", "mr-brain"}))
       ->excludes(noCaseOption);
-  app.add_option("--clip", clips,
+  app.add_option("--clip", clip,
                  "cut the hologram through its centre: axial (removes the superior half),\n"
-                 "coronal (the anterior half) or sagittal (the right half); repeatable")
+                 "coronal (the anterior half) or sagittal (the patient's right half)")
       ->check(CLI::IsMember({"axial", "coronal", "sagittal"}))
       ->excludes(noCaseOption);
-  std::vector<std::string> sliceAxes;
+  std::string sliceAxis;
   auto* slicesOption =
       app.add_flag("--slices", slices,
                    "show the three MPR planes (axial, coronal, sagittal) through the\n"
                    "hologram's centre")
           ->excludes(noCaseOption);
-  app.add_option("--slice", sliceAxes,
+  app.add_option("--slice", sliceAxis,
                  "show one MPR plane through the hologram's centre: axial, coronal or\n"
-                 "sagittal; repeatable")
+                 "sagittal")
       ->check(CLI::IsMember({"axial", "coronal", "sagittal"}))
       ->excludes(noCaseOption)
       ->excludes(slicesOption);
@@ -159,14 +158,18 @@ int main(int argc, char** argv) {
   scene.camera = view == "hologram" ? medverse::app::SceneCamera::Hologram
                                     : medverse::app::SceneCamera::Room;
   scene.display.preset = preset;
-  for (const std::string& clip : clips) {
-    scene.display.clip[clip == "axial" ? 0 : clip == "coronal" ? 1 : 2] = true;
+  // Axes in SliceAxis order: axial, coronal, sagittal.
+  const auto axisIndex = [](const std::string& axis) {
+    return axis == "axial" ? 0U : axis == "coronal" ? 1U : 2U;
+  };
+  if (!clip.empty()) {
+    scene.display.clip[axisIndex(clip)] = true;
   }
   for (size_t i = 0; i < 3; ++i) {
     scene.display.slices[i] = slices;
   }
-  for (const std::string& slice : sliceAxes) {
-    scene.display.slices[slice == "axial" ? 0 : slice == "coronal" ? 1 : 2] = true;
+  if (!sliceAxis.empty()) {
+    scene.display.slices[axisIndex(sliceAxis)] = true;
   }
   scene.display.labels = labels;
   if (noCase) {
