@@ -184,33 +184,31 @@ Result<ConsultAppReport> runHeadlessConsult(ConsultSession& session,
       return client.error();
     }
     const glm::vec2 viewport{static_cast<float>(options.width), static_cast<float>(options.height)};
-    uint32_t frames = std::max<uint32_t>(options.frames, 1);
+    uint32_t frames = options.frames > 0 ? options.frames - 1 : 0;  // + the final frame
     if (script) {
       frames = std::max(frames, script->length());
     }
     ui::FrameSummary summary;
     summary.device = (*context)->deviceName();
     platform::InputState idle;
-    for (uint32_t f = 0; f < frames; ++f) {
-      const platform::InputState input = script ? script->frameInput(f) : idle;
-      const bool last = f + 1 == frames;
-      if (last) {
-        // Before the final picture: let what this client asked for come
-        // back from the server (a grab released, a measurement made), bounded.
+    // The frames asked for (the script's), then, before the final picture,
+    // what this client asked for comes back from the server (a grab
+    // released, a pin dropped), bounded; the final frame shows it.
+    for (uint32_t f = 0; f <= frames; ++f) {
+      if (f == frames) {
         const uint64_t startTick = session.client().stats().lastServerTick;
         for (int i = 0; i < 2000; ++i) {
-          session.pump(5);
-          (void)session.extract();
           const bool idleNow = !(*client)->controls().busy();
           if (idleNow && session.client().stats().lastServerTick >= startTick + 6) {
             break;
           }
+          session.pump(5);
           if (!idleNow) {
-            // A pending release needs the controls to see the grant.
-            (void)(*client)->frame(idle, viewport, summary, 1.0F / 60.0F);
+            (void)(*client)->frame(idle, viewport, summary, 1.0F / 60.0F);  // a pending release
           }
         }
       }
+      const platform::InputState input = script && f < frames ? script->frameInput(f) : idle;
       render::RenderView view = (*client)->frame(input, viewport, summary, 1.0F / 60.0F);
       if (Status s = (*renderer)->render(view, (*target)->info()); !s) {
         return s.error();
