@@ -1,13 +1,15 @@
 // medverse: the MedVerse client. Renders the consult room with the case
 // hologram in a desktop window, headless (offscreen, to PNG, mono or
-// side-by-side stereo) or on an OpenXR runtime; the spectator mode arrives
-// with its issue.
+// side-by-side stereo) or on an OpenXR runtime. With no arguments (or
+// --host) it hosts a consult room in-process and joins it; --connect joins a
+// remote room; --mode spectator watches one (consult_main.cpp).
 #include <CLI/CLI.hpp>
 
 #include <charconv>
 #include <cstdio>
 #include <string>
 
+#include "consult_main.h"
 #include "medverse/app/case_scene.h"
 #include "medverse/app/desktop.h"
 #include "medverse/app/headless.h"
@@ -46,6 +48,9 @@ int main(int argc, char** argv) {
       "Desktop mode shows the room in a window (left drag: orbit, right or middle drag: pan,\n"
       "wheel: zoom, Esc: quit); headless mode renders it offscreen and writes a screenshot."};
   app.set_version_flag("--version", "medverse 0.1.0");
+  const bool noArguments = argc <= 1;
+  ConsultFlags consult;
+  addConsultFlags(app, consult);
 
   std::string mode = "headless";
   uint32_t frames = 1;
@@ -63,7 +68,8 @@ int main(int argc, char** argv) {
                  "desktop: a window showing the room;\n"
                  "headless: render offscreen (no window, no GPU needed);\n"
                  "xr: the room on the active OpenXR runtime (docs/XR.md);\n"
-                 "spectator: not available in this build yet")
+                 "spectator: watch a room (--connect) in a window: free camera, or F to\n"
+                 "follow a participant's view")
       ->check(CLI::IsMember({"headless", "desktop", "xr", "spectator"}));
   bool ar = false;
   app.add_flag("--ar", ar, "xr: see-through or passthrough AR instead of opaque VR");
@@ -151,6 +157,28 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
+  // The networked client: host a room in-process, or join one.
+  const bool modeGiven = app.get_option("--mode")->count() > 0;
+  if (noArguments || consultRequested(consult) || mode == "spectator") {
+    uint32_t w = 0;
+    uint32_t h = 0;
+    if (!parseSize(size, w, h)) {
+      std::fprintf(stderr, "medverse: --size '%s' is not WIDTHxHEIGHT (e.g. 1280x720, each 1..16384)\n",
+                   size.c_str());
+      return kExitUsage;
+    }
+    ConsultRun run;
+    run.mode = modeGiven ? mode : std::string();
+    run.width = w;
+    run.height = h;
+    run.frames = framesOption->count() > 0 ? frames : 0;
+    run.vsync = vsync == "on";
+    run.screenshot = screenshot;
+    run.casePath = casePath;
+    run.overlay = true;
+    return runConsultMain(consult, run);
+  }
+
   // The scene every mode shows (engine/app/client_scene.h).
   medverse::app::SceneOptions scene;
   scene.avatars = avatars;
@@ -206,9 +234,7 @@ int main(int argc, char** argv) {
 #endif
   }
   if (mode != "headless" && mode != "desktop") {
-    std::fprintf(stderr,
-                 "medverse: --mode %s is not available in this build yet; use --mode desktop, "
-                 "--mode headless or --mode xr\n",
+    std::fprintf(stderr, "medverse: --mode %s needs a room to watch: add --connect HOST:PORT\n",
                  mode.c_str());
     return kExitUsage;
   }

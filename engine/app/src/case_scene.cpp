@@ -206,6 +206,10 @@ fs::path defaultCacheDir() {
   return fs::temp_directory_path() / "medverse-cache";
 }
 
+fs::path sampleCaseBundlePath(const fs::path& cacheDir) {
+  return cacheDir / kSampleBundle;
+}
+
 Result<imaging::CaseBundle> loadSampleCase(const fs::path& cacheDir) {
   auto logger = log::get("app");
   std::error_code ec;

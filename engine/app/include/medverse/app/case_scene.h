@@ -103,5 +103,7 @@ std::filesystem::path defaultCacheDir();
 // surfaces, from /usr/share/mricron/templates (Debian's mricron-data).
 // Imported once and cached as a bundle in `cacheDir` (empty: no cache).
 Result<imaging::CaseBundle> loadSampleCase(const std::filesystem::path& cacheDir);
+// Where loadSampleCase keeps the sample case's bundle in `cacheDir`.
+std::filesystem::path sampleCaseBundlePath(const std::filesystem::path& cacheDir);
 
 }  // namespace medverse::app
