@@ -6,16 +6,21 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <sys/stat.h>
 
 #include "medverse/app/case_scene.h"
 #include "medverse/app/consult_app.h"
+#include "medverse/app/consult_goal.h"
 #include "medverse/app/consult_session.h"
 #include "medverse/app/consult_view.h"
 #include "medverse/assets/room.h"
 #include "medverse/imaging/case_bundle.h"
 #include "medverse/net/role.h"
+#ifdef MEDVERSE_HAS_XR
+#include "medverse/app/xr_mode.h"
+#endif
 
 namespace {
 
@@ -113,13 +118,25 @@ void addConsultFlags(CLI::App& app, ConsultFlags& flags) {
   app.add_option("--input-script", flags.inputScript,
                  "scripted mouse and keyboard input (JSON: timed key/mouse events), for tests\n"
                  "and headless runs; see engine/app/desktop_controls.h");
+  app.add_option("--until", flags.until,
+                 "scripted runs: before the final frame, wait until the room shows all of\n"
+                 "pins>=N, measurements>=N, participants>=N, clip, released, turned, alone\n"
+                 "(comma-separated; e.g. pins>=1,measurements>=1,clip,released)");
+  app.add_option("--until-timeout", flags.untilTimeoutS,
+                 "seconds to wait for --until before failing (default 120)");
+  app.add_option("--state-json", flags.stateJson,
+                 "write the room's final state as this client sees it (hologram, pins,\n"
+                 "measurements, people) to this JSON file");
+  app.add_option("--follow", flags.follow,
+                 "spectator: follow the participant with this display name");
   app.add_option("--cache-dir", flags.cacheDir,
                  "--connect: where received cases are kept (default: MEDVERSE_CACHE/rooms)");
 }
 
 bool consultRequested(const ConsultFlags& flags) {
   return flags.host || !flags.connect.empty() || !flags.tokenFile.empty() ||
-         !flags.inputScript.empty() || !flags.invites.empty();
+         !flags.inputScript.empty() || !flags.invites.empty() || !flags.until.empty() ||
+         !flags.stateJson.empty() || !flags.follow.empty();
 }
 
 int runConsultMain(const ConsultFlags& flags, const ConsultRun& run) {
@@ -133,8 +150,22 @@ int runConsultMain(const ConsultFlags& flags, const ConsultRun& run) {
   if (run.mode == "spectator" && !joining) {
     return usage("--mode spectator watches a room: add --connect HOST:PORT --token-file FILE");
   }
+#ifndef MEDVERSE_HAS_XR
   if (run.mode == "xr") {
-    return usage("--mode xr does not join rooms in this build yet; use desktop or headless");
+    return usage("--mode xr: this build has no OpenXR (install libopenxr-dev)");
+  }
+#endif
+  if (run.mode == "xr" && !flags.inputScript.empty()) {
+    return usage("--input-script is mouse and keyboard input; in --mode xr the runtime's\n"
+                 "controllers drive the room (xrsim: MEDVERSE_XRSIM_SCRIPT, docs/XR.md)");
+  }
+  std::optional<app::RoomGoal> goal;
+  if (!flags.until.empty()) {
+    Result<app::RoomGoal> parsed = app::RoomGoal::parse(flags.until);
+    if (!parsed) {
+      return usage(parsed.error().message);
+    }
+    goal = *parsed;
   }
   std::string mode = run.mode;
   if (mode.empty()) {
@@ -220,7 +251,57 @@ int runConsultMain(const ConsultFlags& flags, const ConsultRun& run) {
     }
   }
 
+  auto writeState = [&](const app::ConsultFrame& last) -> bool {
+    if (flags.stateJson.empty()) {
+      return true;
+    }
+    std::ofstream out(flags.stateJson, std::ios::trunc);
+    if (!out || !(out << app::consultStateJson(last))) {
+      return false;
+    }
+    std::printf("state: %s\n", flags.stateJson.c_str());
+    return true;
+  };
+
+#ifdef MEDVERSE_HAS_XR
+  if (mode == "xr") {
+    app::XrConsultOptions xrOptions;
+    xrOptions.ar = run.ar;
+    xrOptions.frames = run.frames;
+    xrOptions.goal = goal;
+    xrOptions.goalTimeoutMs = flags.untilTimeoutS * 1000U;
+    xrOptions.screenshot = run.screenshot;
+    Result<app::XrConsultReport> xrReport = app::runXrConsult(*session, xrOptions);
+    if (!xrReport) {
+      return failure(xrReport.error().message);
+    }
+    std::printf("XR on %s (%s): %llu frame(s) in %u session(s) in room '%s': %zu pin(s), %zu "
+                "measurement(s)\n",
+                xrReport->xr.runtimeName.c_str(), xrReport->xr.deviceName.c_str(),
+                static_cast<unsigned long long>(xrReport->xr.framesRendered),
+                xrReport->xr.sessions, session->room().c_str(), xrReport->last.pins.size(),
+                xrReport->last.measurements.size());
+    for (const auto& r : session->refusals()) {
+      std::printf("refused: %s: %s\n", r.intent.c_str(), r.reason.c_str());
+    }
+    std::printf("validation: %u OpenXR error(s), %u Vulkan error(s)\n",
+                xrReport->xr.xrValidationErrors, xrReport->xr.vulkanValidationErrors);
+    if (!writeState(xrReport->last)) {
+      return failure("--state-json " + flags.stateJson + ": cannot write the file");
+    }
+    if (!run.screenshot.empty()) {
+      std::printf("screenshot: %s\n", run.screenshot.c_str());
+    }
+    return xrReport->xr.xrValidationErrors == 0 && xrReport->xr.vulkanValidationErrors == 0
+               ? kExitOk
+               : kExitFailure;
+  }
+#endif
+
   app::ConsultAppOptions options;
+  options.goal = goal;
+  options.goalTimeoutMs = flags.untilTimeoutS * 1000U;
+  options.follow = flags.follow;
   options.window = mode == "desktop" || mode == "spectator";
   options.width = run.width;
   options.height = run.height;
@@ -251,6 +332,9 @@ int runConsultMain(const ConsultFlags& flags, const ConsultRun& run) {
   if (report->validationEnabled) {
     std::printf("validation: %u error(s), %u warning(s)\n", report->validationErrors,
                 report->validationWarnings);
+  }
+  if (!writeState(report->last)) {
+    return failure("--state-json " + flags.stateJson + ": cannot write the file");
   }
   if (!run.screenshot.empty()) {
     std::printf("screenshot: %s\n", run.screenshot.c_str());

@@ -18,6 +18,10 @@ struct ConsultFlags {
   std::vector<std::string> invites;  // ROLE:NAME=FILE
   std::string inputScript;
   std::string cacheDir;
+  std::string until;      // RoomGoal terms (consult_goal.h)
+  uint32_t untilTimeoutS = 120;
+  std::string stateJson;  // the final room state as JSON
+  std::string follow;     // spectator: follow this participant by name
 };
 
 struct ConsultRun {
@@ -29,6 +33,7 @@ struct ConsultRun {
   std::string screenshot;
   std::string casePath;
   bool overlay = true;
+  bool ar = false;
 };
 
 void addConsultFlags(CLI::App& app, ConsultFlags& flags);

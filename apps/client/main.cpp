@@ -176,6 +176,7 @@ int main(int argc, char** argv) {
     run.screenshot = screenshot;
     run.casePath = casePath;
     run.overlay = true;
+    run.ar = ar;
     return runConsultMain(consult, run);
   }
 

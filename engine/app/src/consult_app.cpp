@@ -157,6 +157,44 @@ render::RenderView ConsultClient::frame(const platform::InputState& input, glm::
 
 namespace {
 
+// A spectator following someone by name: true once asked for.
+bool followByName(ConsultSession& session, const std::string& name) {
+  const ConsultFrame f = session.extract();
+  for (const ParticipantView& p : f.participants) {
+    if (p.name == name && p.connected && !p.local) {
+      session.follow(p.clientId);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Pumps the network until the goal holds (and whom to follow is there),
+// bounded by options.goalTimeoutMs; the network wait blocks, nothing sleeps.
+Status awaitGoal(ConsultSession& session, const ConsultAppOptions& options, bool& followed) {
+  const auto start = std::chrono::steady_clock::now();
+  while (true) {
+    if (!options.follow.empty() && !followed) {
+      followed = followByName(session, options.follow);
+    }
+    const ConsultFrame f = session.extract();
+    const bool following = options.follow.empty() || (followed && f.followedView.has_value());
+    if ((!options.goal || options.goal->reached(f)) && following) {
+      return {};
+    }
+    if (session.ended()) {
+      return makeError("left the room: " + session.endReason());
+    }
+    if (std::chrono::steady_clock::now() - start >
+        std::chrono::milliseconds(options.goalTimeoutMs)) {
+      return makeError("the room did not reach the goal in time: " +
+                       (options.goal ? options.goal->missing(f) : std::string()) +
+                       (following ? "" : " (" + options.follow + " is not there to follow)"));
+    }
+    session.pump(10);
+  }
+}
+
 Result<ConsultAppReport> runHeadlessConsult(ConsultSession& session,
                                             const ConsultAppOptions& options,
                                             std::optional<InputScript>& script) {
@@ -191,10 +229,19 @@ Result<ConsultAppReport> runHeadlessConsult(ConsultSession& session,
     ui::FrameSummary summary;
     summary.device = (*context)->deviceName();
     platform::InputState idle;
+    bool followed = false;
     // The frames asked for (the script's), then, before the final picture,
     // what this client asked for comes back from the server (a grab
     // released, a pin dropped), bounded; the final frame shows it.
     for (uint32_t f = 0; f <= frames; ++f) {
+      if (!options.follow.empty() && !followed) {
+        followed = followByName(session, options.follow);
+      }
+      if (f == frames && (options.goal || !options.follow.empty())) {
+        if (Status s = awaitGoal(session, options, followed); !s) {
+          return s.error();
+        }
+      }
       if (f == frames) {
         const uint64_t startTick = session.client().stats().lastServerTick;
         for (int i = 0; i < 2000; ++i) {

@@ -227,8 +227,19 @@ Status Session::frame(render::Renderer& renderer, const FrameCallbacks& callback
     }
   }
   info.viewSize = {swapchain_->width(), swapchain_->height()};
+  info.controllers = &input_;
   if (callbacks.update) {
     callbacks.update(info);
+  }
+  if (callbacks.roomFromBase && info.viewsValid) {
+    const glm::mat4 roomFromBase = callbacks.roomFromBase();
+    const glm::mat4 baseFromRoom = glm::inverse(roomFromBase);
+    for (EyeView& e : info.eyes) {
+      e.camera.view = e.camera.view * baseFromRoom;
+      e.camera.position = glm::vec3(roomFromBase * glm::vec4(e.camera.position, 1.0F));
+    }
+    info.head.view = info.head.view * baseFromRoom;
+    info.head.position = glm::vec3(roomFromBase * glm::vec4(info.head.position, 1.0F));
   }
 
   std::array<XrCompositionLayerProjectionView, 2> projViews{};

@@ -126,6 +126,11 @@ Result<XrLoopReport> runXrLoop(const XrLoopOptions& options, XrLoopCallbacks& ca
       }
       report.framesRendered += session->framesRendered();
     }
+    if (callbacks.finish) {
+      if (Status s = callbacks.finish(**renderer); !s) {
+        return s.error();
+      }
+    }
   }
   report.xrValidation = (*runtime)->validationReport();
   runtime->reset();

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "medverse/app/consult_goal.h"
 #include "medverse/app/consult_session.h"
 #include "medverse/app/consult_view.h"
 #include "medverse/app/desktop_controls.h"
@@ -71,6 +72,12 @@ struct ConsultAppOptions {
   std::filesystem::path inputScript;  // scripted input instead of (or in headless, as) input
   bool validation = render::validationRequestedByEnv();
   uint32_t caseTimeoutMs = 600000;
+  // Headless: after the frames, wait (bounded) until the room reaches this
+  // before the final frame; not reaching it is an error.
+  std::optional<RoomGoal> goal;
+  uint32_t goalTimeoutMs = 120000;
+  // Follow the participant with this display name once present (spectators).
+  std::string follow;
   // Called once the session is up (hosting: to print how others join).
   std::function<void(ConsultSession&)> onSessionReady;
 };

@@ -5,6 +5,7 @@
 // and one frame of wait → begin → input → locate views → render → end.
 #include <array>
 #include <functional>
+#include <glm/mat4x4.hpp>
 #include <glm/vec2.hpp>
 #include <memory>
 
@@ -41,11 +42,18 @@ struct XrFrameInfo {
   glm::uvec2 viewSize{0, 0};  // pixels per eye (the swapchain's layer size)
   FrameInput input;
   XrEnvironmentBlendMode blendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
+  // The controllers, for haptics from update() (ControllerInput::vibrate).
+  ControllerInput* controllers = nullptr;
 };
 
 struct FrameCallbacks {
   // Every frame, after input sync: app logic (grabs, menus, quitting).
   std::function<void(const XrFrameInfo&)> update;
+  // Optional, asked after update(): where the base space sits in the app's
+  // room (locomotion such as a snap turn moves the user, not the runtime's
+  // space). The eyes and the head handed to view() are then in room space;
+  // XrFrameInfo's poses stay in the base space.
+  std::function<glm::mat4()> roomFromBase;
   // The scene to draw this frame, seen from `head` (XrFrameInfo::head). The
   // session then draws it for both eyes in one stereo frame (viewCount 2,
   // eyes = the located views, into both layers of the swapchain) and sets

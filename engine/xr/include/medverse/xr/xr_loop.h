@@ -26,6 +26,8 @@ struct XrLoopOptions {
 
 struct XrLoopCallbacks {
   std::function<Status(render::Renderer&)> start;  // upload meshes once
+  // After the last session ended, before the renderer goes (a last screenshot).
+  std::function<Status(render::Renderer&)> finish;
   FrameCallbacks frame;
   std::function<void(XrSessionState)> sessionState;
   // Asked every frame; true → xrRequestExitSession (the user quits).

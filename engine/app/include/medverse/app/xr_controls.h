@@ -1,0 +1,90 @@
+#pragma once
+// The headset user's controls in a consult room, from one frame of OpenXR
+// controller input (xr::FrameInput: poses at the predicted display time):
+//
+//   squeeze with a hand in or near the hologram   grab it (haptic tick); it
+//                                                  follows that hand
+//   squeeze with both hands while holding          two-handed: the distance
+//                                                  between the hands scales,
+//                                                  the line between them turns
+//   let go of both                                 release
+//   right laser (aim pose) + trigger               drop a pin where it hits
+//   left laser + trigger on the hologram           clip plane 0 across the beam
+//                                                  through the hologram's middle
+//                                                  (cuts away the half facing
+//                                                  you); off the hologram: off
+//   thumbstick left / right                        snap turn 45 degrees
+//   menu                                           leave (xr_mode.cpp)
+//
+// Intents go to the ConsultSession; the server decides (a grab by someone
+// else's hand, or by a spectator, is refused). The user's pose in the room
+// is the runtime's base space moved by the snap turns (roomFromStage()).
+#include <array>
+#include <optional>
+#include <string>
+
+#include <glm/mat4x4.hpp>
+
+#include "medverse/app/consult_session.h"
+#include "medverse/app/desktop_controls.h"
+#include "medverse/xr/input.h"
+
+namespace medverse::app {
+
+struct XrControlsOutput {
+  // Hands that just grabbed: a haptic tick each.
+  std::array<bool, 2> haptic{false, false};
+};
+
+class XrControls {
+ public:
+  static constexpr float kPressed = 0.7F;    // squeeze / trigger down above this
+  static constexpr float kReleased = 0.3F;   // and up below this
+  static constexpr float kReachM = 0.12F;    // a hand this close to the box grabs it
+  static constexpr float kSnapTurnRad = 0.78539816F;  // 45 degrees
+  static constexpr float kMinScale = 0.0002F;         // metres per mm
+  static constexpr float kMaxScale = 0.02F;
+
+  // `head`: the head (between the eyes) in the base space, when tracked.
+  XrControlsOutput update(const xr::FrameInput& input, const std::optional<medverse::Pose>& head,
+                          ConsultSession& session, const ConsultFrame& frame,
+                          const std::optional<HologramGeometry>& hologram);
+
+  // Base (stage) space -> room: the snap turns so far.
+  [[nodiscard]] glm::mat4 roomFromStage() const { return roomFromStage_.toMatrix(); }
+  // The avatar as last sent (room space).
+  [[nodiscard]] const world::AvatarPose& avatar() const { return avatar_; }
+  // Where each hand's laser hits the hologram this frame (room space).
+  [[nodiscard]] const std::array<std::optional<glm::vec3>, 2>& laserHits() const {
+    return laserHits_;
+  }
+  [[nodiscard]] bool holding() const { return holding_[0] || holding_[1]; }
+  // A grab or a release is still waiting for the server.
+  [[nodiscard]] bool busy() const { return holding() || releasePending_; }
+  [[nodiscard]] const std::string& status() const { return message_; }
+  void setPinText(std::string text) { pinText_ = std::move(text); }
+
+ private:
+  [[nodiscard]] Transform target() const;
+
+  medverse::Pose roomFromStage_;
+  world::AvatarPose avatar_;
+  std::array<medverse::Pose, 2> grip_{};  // room space, this frame
+  std::array<medverse::Pose, 2> aim_{};
+  std::array<bool, 2> squeezed_{false, false};
+  std::array<bool, 2> triggered_{false, false};
+  std::array<bool, 2> holding_{false, false};
+  std::array<std::optional<glm::vec3>, 2> laserHits_{};
+  bool turnArmed_ = true;
+  // The grab: the hologram's transform and the holding hands' poses when the
+  // current one- or two-handed hold began.
+  Transform start_;
+  std::array<medverse::Pose, 2> startGrip_{};
+  bool releasePending_ = false;
+  uint32_t releaseWaitFrames_ = 0;
+  std::string pinText_ = "Note";
+  std::string message_;
+  size_t refusalsSeen_ = 0;
+};
+
+}  // namespace medverse::app
