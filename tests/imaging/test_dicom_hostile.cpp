@@ -1,0 +1,142 @@
+// DICOM files whose lengths lie (regressions from fuzz/fuzz_dicom): GDCM
+// allocates what an element or pixel-data fragment claims before reading it,
+// so a few-KB file could make it allocate and zero gigabytes. Such files are
+// refused with an error naming the file and the element, before GDCM reads
+// the lie.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "medverse/imaging/dicom_series.h"
+#include "temp_files.h"
+
+namespace medverse::imaging {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+const fs::path kPydicomData = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+
+std::vector<std::uint8_t> readBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void writeBytes(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+void putU32(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint32_t value) {
+  for (std::size_t i = 0; i < 4; ++i) {
+    bytes.at(at + i) = static_cast<std::uint8_t>(value >> (8 * i));
+  }
+}
+
+// Offset of the first occurrence of `pattern` at or after `from`.
+std::size_t find(const std::vector<std::uint8_t>& bytes, const std::vector<std::uint8_t>& pattern,
+                 std::size_t from = 0) {
+  const auto it = std::search(bytes.begin() + static_cast<std::ptrdiff_t>(from), bytes.end(),
+                              pattern.begin(), pattern.end());
+  REQUIRE(it != bytes.end());
+  return static_cast<std::size_t>(it - bytes.begin());
+}
+
+const std::vector<std::uint8_t> kPixelDataTag{0xE0, 0x7F, 0x10, 0x00};
+const std::vector<std::uint8_t> kItemTag{0xFE, 0xFF, 0x00, 0xE0};
+const std::vector<std::uint8_t> kSequenceDelimiter{0xFE, 0xFF, 0xDD, 0xE0};
+
+void checkRefused(const fs::path& file, const std::string& fragment) {
+  auto volume = readDicomSeries(file);
+  REQUIRE_FALSE(volume.ok());
+  INFO("message: " << volume.error().message);
+  CHECK(volume.error().message.find(file.string()) != std::string::npos);
+  CHECK(volume.error().message.find(fragment) != std::string::npos);
+}
+
+bool havePydicom(const fs::path& file) {
+  if (fs::exists(file)) {
+    return true;
+  }
+  MESSAGE("pydicom test data not installed; skipped");
+  return false;
+}
+
+TEST_CASE("dicom: garbage after the pixel-data fragments is refused before GDCM reads it") {
+  // The fuzz_dicom input: JPEG 2000 fragments followed by bytes that GDCM
+  // took for an element of 4 GB (its allocation, not a read, was the crash).
+  const fs::path source = kPydicomData / "MR_small_jp2klossless.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t delimiter = find(bytes, kSequenceDelimiter, find(bytes, kPixelDataTag));
+  const std::vector<std::uint8_t> garbage{0x91, 0xB9, 0x37, 0x2E, 0xF2, 0x2F, 0x9E, 0xAE};
+  std::copy(garbage.begin(), garbage.end(), bytes.begin() + static_cast<std::ptrdiff_t>(delimiter));
+  TempDir dir;
+  const fs::path file = dir / "garbage-after-fragments.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "encapsulated pixel data is corrupt");
+}
+
+TEST_CASE("dicom: a pixel-data fragment claiming 4 GB is refused") {
+  const fs::path source = kPydicomData / "MR_small_jp2klossless.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t offsetTable = find(bytes, kItemTag, find(bytes, kPixelDataTag));
+  const std::size_t fragment = find(bytes, kItemTag, offsetTable + 8);
+  putU32(bytes, fragment + 4, 0xFFAF0000U);
+  TempDir dir;
+  const fs::path file = dir / "huge-fragment.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "claims 4289658880 bytes");
+}
+
+TEST_CASE("dicom: pixel data claiming more than the file holds is refused, naming the file") {
+  const fs::path source = kPydicomData / "MR_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t pixelData = find(bytes, kPixelDataTag);
+  putU32(bytes, pixelData + 8, 0xF0000000U);  // explicit VR OW: 4-byte length at +8
+  TempDir dir;
+  const fs::path file = dir / "huge-pixel-data.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "(7FE0,0010)");
+}
+
+TEST_CASE("dicom: a header element claiming more than the file holds skips the file with a note") {
+  const fs::path source = kPydicomData / "MR_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // Patient's Name (0010,0010), explicit VR PN: 2-byte length at +6.
+  const std::size_t name = find(bytes, {0x10, 0x00, 0x10, 0x00, 'P', 'N'});
+  bytes.at(name + 6) = 0xFF;
+  bytes.at(name + 7) = 0xFF;
+  bytes.resize(name + 8 + 1000);  // 65535 bytes claimed, 1000 left
+  TempDir dir;
+  writeBytes(dir / "huge-name.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  CHECK(scan->nonDicomFiles == 1);
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("huge-name.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("(0010,0010)") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace medverse::imaging
