@@ -138,5 +138,42 @@ TEST_CASE("dicom: a header element claiming more than the file holds skips the f
   CHECK(scan->notes[0].find("(0010,0010)") != std::string::npos);
 }
 
+// GDCM asserts (aborts the process) on these file meta information defects.
+void checkMetaSkipped(std::vector<std::uint8_t> bytes, const std::string& fragment) {
+  TempDir dir;
+  writeBytes(dir / "bad-meta.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  CHECK(scan->nonDicomFiles == 1);
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("bad-meta.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find(fragment) != std::string::npos);
+}
+
+TEST_CASE("dicom: an unknown VR in the file meta information skips the file instead of aborting") {
+  const fs::path source = kPydicomData / "MR_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // Implementation Class UID (0002,0012) UI -> "EI", the fuzz_dicom input.
+  const std::size_t uid = find(bytes, {0x02, 0x00, 0x12, 0x00, 'U', 'I'});
+  bytes.at(uid + 4) = 'E';
+  checkMetaSkipped(bytes, "unknown value representation in the file meta information");
+}
+
+TEST_CASE("dicom: a file ending inside its file meta information is skipped instead of aborting") {
+  const fs::path source = kPydicomData / "MR_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t uid = find(bytes, {0x02, 0x00, 0x12, 0x00, 'U', 'I'});
+  bytes.resize(uid + 8 + 3);  // cut inside the value
+  checkMetaSkipped(bytes, "element (0002,0012) at byte");
+}
+
 }  // namespace
 }  // namespace medverse::imaging

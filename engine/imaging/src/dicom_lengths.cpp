@@ -1,6 +1,8 @@
 #include "dicom_lengths.h"
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -32,13 +34,28 @@ class Walker {
       // File meta: explicit VR little endian, group 0002.
       explicit_ = true;
       little_ = true;
-      while (pos + 8 <= size_) {
-        std::array<uint8_t, 2> group{};
-        if (!read(pos, group) || (group[0] | (group[1] << 8)) != 0x0002) {
+      // GDCM asserts (aborts) on a group-0002 element it cannot read whole,
+      // on an unknown VR, a sequence or an undefined length there, and when
+      // the file ends inside or right after the group.
+      for (;;) {
+        std::array<uint8_t, 8> h{};
+        if (!read(pos, h)) {
+          return metaProblem(pos, "the file ends inside the file meta information");
+        }
+        if ((h[0] | (h[1] << 8U)) != 0x0002) {
           break;
         }
+        const std::string_view vr(reinterpret_cast<const char*>(h.data() + 4), 2);
+        if (!knownVr(vr)) {
+          return metaProblem(pos, "unknown value representation in the file meta information");
+        }
+        if (vr == "SQ") {
+          return metaProblem(pos, "a sequence in the file meta information");
+        }
         if (!element(pos, size_, 0)) {
-          return {problem_, false};
+          return problem_.empty()
+                     ? metaProblem(pos, "unreadable element in the file meta information")
+                     : LengthProblem{problem_, false};
         }
       }
       if (transferSyntax_ == "1.2.840.10008.1.2.1.99") {
@@ -106,6 +123,20 @@ class Walker {
     problem_ = buffer;
     problemAt_ = at;
     return false;
+  }
+
+  static bool knownVr(std::string_view vr) {
+    static constexpr std::string_view kVrs[] = {
+        "AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT", "OB", "OD", "OF",
+        "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN",
+        "UR", "US", "UT", "UV"};
+    return std::find(std::begin(kVrs), std::end(kVrs), vr) != std::end(kVrs);
+  }
+
+  LengthProblem metaProblem(uint64_t at, const char* what) {
+    problem_ = std::string(what) + " (byte " + std::to_string(at) + ")";
+    problemAt_ = at;
+    return {problem_, false};
   }
 
   // Elements up to `end`, or up to an item delimiter when `inItem`. Returns
