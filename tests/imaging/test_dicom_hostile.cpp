@@ -138,6 +138,42 @@ TEST_CASE("dicom: a header element claiming more than the file holds skips the f
   CHECK(scan->notes[0].find("(0010,0010)") != std::string::npos);
 }
 
+TEST_CASE("dicom: Rows and Columns larger than the pixel data are refused before allocating") {
+  // fuzz_dicom: a 10 KB file declaring thousands of rows and columns made the reader
+  // allocate its 2 GiB limit before decoding failed (14 s per input).
+  const fs::path source = kPydicomData / "MR_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  for (const std::uint8_t element : {0x10, 0x11}) {  // Rows, Columns: explicit VR US
+    const std::size_t at = find(bytes, {0x28, 0x00, element, 0x00, 'U', 'S', 0x02, 0x00});
+    bytes.at(at + 8) = 0x00;  // 4096: within the reader's size limit
+    bytes.at(at + 9) = 0x10;
+  }
+  TempDir dir;
+  const fs::path file = dir / "huge-dims.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "PixelData (7FE0,0010) holds 8192 bytes");
+}
+
+TEST_CASE("dicom: an RLE frame header with an impossible segment count is refused") {
+  // fuzz_dicom: GDCM's RLE decoder read past its buffer (SEGV) on 0x7C000002
+  // segments.
+  const fs::path source = kPydicomData / "MR_small_RLE.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t offsetTable = find(bytes, kItemTag, find(bytes, kPixelDataTag));
+  const std::size_t frame = find(bytes, kItemTag, offsetTable + 8);
+  putU32(bytes, frame + 8, 0x7C000002U);
+  TempDir dir;
+  const fs::path file = dir / "rle-segments.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "RLE frame at byte");
+}
+
 // GDCM asserts (aborts the process) on these file meta information defects.
 void checkMetaSkipped(std::vector<std::uint8_t> bytes, const std::string& fragment) {
   TempDir dir;

@@ -284,6 +284,19 @@ HeaderResult readHeader(const std::filesystem::path& file) {
   if (!lengths.what.empty() && h.undecodable.empty()) {
     h.undecodable = "truncated or corrupt pixel data: " + lengths.what;
   }
+  // Native pixel data must hold what Rows, Columns, frames and BitsAllocated
+  // promise; otherwise the reader would allocate the promised volume (up to
+  // its 2 GiB limit) for a file of a few KB before decoding fails.
+  if (h.isImage && lengths.nativePixelBytes && h.undecodable.empty() &&
+      ds.FindDataElement(gdcm::Tag(0x0028, 0x0100))) {
+    const std::uint64_t bits = std::uint64_t{h.rows} * h.columns * h.frames * h.samplesPerPixel *
+                               unsignedShort<0x0028, 0x0100>(ds);
+    if ((bits + 7) / 8 > *lengths.nativePixelBytes) {
+      h.undecodable = "PixelData (7FE0,0010) holds " + std::to_string(*lengths.nativePixelBytes) +
+                      " bytes, but Rows x Columns x frames x BitsAllocated need " +
+                      std::to_string((bits + 7) / 8) + " (truncated or corrupt file)";
+    }
+  }
 
   FrameInfo& top = h.top;
   if (const auto ipp = numbers(ds, gdcm::Tag(0x0020, 0x0032)); ipp.size() == 3) {

@@ -79,7 +79,7 @@ class Walker {
     }
     explicit_ = first[4] >= 'A' && first[4] <= 'Z' && first[5] >= 'A' && first[5] <= 'Z';
     dataSet(pos, size_, 0, false);
-    return {problem_, pixelDataAt_ != kNone && problemAt_ >= pixelDataAt_};
+    return {problem_, pixelDataAt_ != kNone && problemAt_ >= pixelDataAt_, nativePixelBytes_};
   }
 
  private:
@@ -210,6 +210,9 @@ class Walker {
     if (length > end - pos) {
       return fail(group, elem, at, length, end - pos);
     }
+    if (group == 0x7FE0 && elem == 0x0010 && depth == 0) {
+      nativePixelBytes_ = length;
+    }
     if (group == 0x0002 && elem == 0x0010) {
       std::string uid(length, '\0');
       in_.seekg(static_cast<std::streamoff>(pos));
@@ -227,6 +230,31 @@ class Walker {
     }
     pos += length;
     return true;
+  }
+
+  bool checkRleHeader(uint64_t pos, uint64_t length) {
+    std::array<uint8_t, 64> h{};
+    const bool saved = little_;
+    little_ = true;  // RLE headers are little endian whatever the data set is
+    bool ok = length >= h.size() && read(pos, h);
+    const uint32_t segments = ok ? u32(h.data()) : 0;
+    ok = ok && segments >= 1 && segments <= 15 && u32(h.data() + 4) == 64;
+    for (uint32_t i = 1; ok && i < segments; ++i) {
+      const uint32_t offset = u32(h.data() + 4 * (i + 1));
+      ok = offset > u32(h.data() + 4 * i) && offset < length;
+    }
+    little_ = saved;
+    if (!ok) {
+      char buffer[160];
+      std::snprintf(buffer, sizeof(buffer),
+                    "RLE frame at byte %llu has an invalid header (%u segments; offsets must "
+                    "start at 64 and increase within the frame's %llu bytes)",
+                    static_cast<unsigned long long>(pos), segments,
+                    static_cast<unsigned long long>(length));
+      problem_ = buffer;
+      problemAt_ = pos;
+    }
+    return ok;
   }
 
   // Items (of a sequence, or pixel-data fragments) up to a sequence
@@ -263,6 +291,13 @@ class Walker {
       if (length > end - pos) {
         return fail(0xFFFE, elem, at, length, end - pos);
       }
+      // The first item is the offset table; each further one is compressed
+      // frame data. GDCM's RLE decoder trusts the segment count and offsets
+      // of an RLE frame's header (and reads past its buffer), so check them.
+      if (fragments && fragmentIndex_++ > 0 && transferSyntax_ == "1.2.840.10008.1.2.5" &&
+          !checkRleHeader(pos, length)) {
+        return false;
+      }
       if (!fragments) {
         uint64_t inner = pos;
         if (!dataSet(inner, pos + length, depth, false) && !problem_.empty()) {
@@ -283,6 +318,8 @@ class Walker {
   static constexpr uint64_t kNone = ~uint64_t{0};
   uint64_t problemAt_ = kNone;
   uint64_t pixelDataAt_ = kNone;
+  std::optional<uint64_t> nativePixelBytes_;
+  unsigned fragmentIndex_ = 0;
 };
 
 }  // namespace

@@ -4,7 +4,9 @@
 // declared length before reading it, so a few-KB file declaring a 4 GB
 // element (or pixel-data fragment) makes it allocate and zero 4 GB. Found by
 // fuzz/fuzz_dicom; see docs/RELIABILITY.md.
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace medverse::imaging::dicom {
@@ -12,6 +14,8 @@ namespace medverse::imaging::dicom {
 struct LengthProblem {
   std::string what;  // empty: every length fits
   bool inPixelData = false;  // at or after PixelData (7FE0,0010), e.g. a truncated image
+  // Length of a native (not encapsulated) top-level PixelData, if any.
+  std::optional<std::uint64_t> nativePixelBytes;
 };
 
 // Walks the file's elements (file meta, then the data set in its transfer
