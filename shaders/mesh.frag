@@ -61,7 +61,7 @@ vec3 toneMap(vec3 x) {
 
 void main() {
   vec3 N = normalize(worldNormal);
-  vec3 V = normalize(frame.cameraPosition.xyz - worldPosition);
+  vec3 V = normalize(frame.cameraPosition[VIEW].xyz - worldPosition);
   if (!gl_FrontFacing) {
     N = -N;
   }
@@ -102,6 +102,6 @@ void main() {
   color += hemisphere(N) * diffuseColor + specularAmbient * envBRDFApprox(f0, roughness, NoV);
 
   color += draw.emissive.rgb;
-  color *= frame.cameraPosition.w;
+  color *= frame.cameraPosition[VIEW].w;
   outColor = vec4(toneMap(color), draw.baseColor.a);
 }

@@ -20,5 +20,5 @@ void main() {
   worldPosition = world.xyz;
   // Inverse-transpose handles non-uniform scale (the room's boxes are scaled).
   worldNormal = transpose(inverse(mat3(draw.model))) * inNormal;
-  gl_Position = frame.viewProj * world;
+  gl_Position = frame.viewProj[VIEW] * world;
 }

@@ -29,5 +29,5 @@ void main() {
     p = vec3(pos, mix(lo.y, hi.y, c.x), mix(lo.z, hi.z, c.y));
   }
   patientPosition = p;
-  gl_Position = frame.viewProj * (vol.patientToWorld * vec4(p, 1.0));
+  gl_Position = frame.viewProj[VIEW] * (vol.patientToWorld * vec4(p, 1.0));
 }

@@ -17,5 +17,5 @@ const vec2 kCorners[6] = vec2[](vec2(-0.5, -0.5), vec2(0.5, -0.5), vec2(0.5, 0.5
 void main() {
   vec2 c = kCorners[gl_VertexIndex];
   uv = vec2(c.x + 0.5, 0.5 - c.y);  // UI top-left at (-0.5, +0.5)
-  gl_Position = frame.viewProj * (panel.model * vec4(c, 0.0, 1.0));
+  gl_Position = frame.viewProj[VIEW] * (panel.model * vec4(c, 0.0, 1.0));
 }

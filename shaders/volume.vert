@@ -30,5 +30,5 @@ void main() {
   vec4 patient = vol.textureToPatient * vec4(tex, 1.0);
   vec4 world = vol.patientToWorld * patient;
   worldPosition = world.xyz;
-  gl_Position = frame.viewProj * world;
+  gl_Position = frame.viewProj[VIEW] * world;
 }

@@ -64,7 +64,7 @@ bool occupied(float nLo, float nHi) {
 
 void main() {
   // Ray in patient space: origin at the camera, direction through this fragment.
-  vec3 camWorld = frame.cameraPosition.xyz;
+  vec3 camWorld = frame.cameraPosition[VIEW].xyz;  // this view's eye (gl_ViewIndex in stereo)
   vec3 origin = (vol.worldToPatient * vec4(camWorld, 1.0)).xyz;
   vec3 through = (vol.worldToPatient * vec4(worldPosition, 1.0)).xyz;
   vec3 dir = normalize(through - origin);
@@ -107,8 +107,8 @@ void main() {
   float sceneZ = subpassLoad(sceneDepth).r;
 #endif
   if (sceneZ < 1.0) {
-    vec4 c0 = frame.viewProj * vec4(camWorld, 1.0);
-    vec4 c1 = frame.viewProj * vec4(worldPosition, 1.0);
+    vec4 c0 = frame.viewProj[VIEW] * vec4(camWorld, 1.0);
+    vec4 c1 = frame.viewProj[VIEW] * vec4(worldPosition, 1.0);
     float s = (sceneZ * c0.w - c0.z) / ((c1.z - c0.z) - sceneZ * (c1.w - c0.w));
     vec3 hitWorld = camWorld + s * (worldPosition - camWorld);
     vec3 hit = (vol.worldToPatient * vec4(hitWorld, 1.0)).xyz;

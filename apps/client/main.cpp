@@ -1,5 +1,7 @@
-// medverse: the MedVerse client. Today it renders the consult room headless;
-// desktop, XR and spectator modes arrive with their issues.
+// medverse: the MedVerse client. Renders the consult room with the case
+// hologram in a desktop window, headless (offscreen, to PNG, mono or
+// side-by-side stereo) or on an OpenXR runtime; the spectator mode arrives
+// with its issue.
 #include <CLI/CLI.hpp>
 
 #include <charconv>
@@ -8,12 +10,14 @@
 #include <string>
 
 #include "medverse/app/case_scene.h"
+#include "medverse/app/desktop.h"
 #include "medverse/app/headless.h"
 #ifdef MEDVERSE_HAS_XR
 #include "medverse/app/xr_mode.h"
 #endif
 #include "medverse/core/log.h"
 #include "medverse/imaging/case_bundle.h"
+#include "medverse/render/camera.h"
 
 namespace {
 
@@ -42,7 +46,8 @@ int main(int argc, char** argv) {
   medverse::log::setLevelFromEnv();
   CLI::App app{
       "MedVerse client: joins a holographic consult room.\n"
-      "Headless mode renders the room offscreen and writes a screenshot."};
+      "Desktop mode shows the room in a window (left drag: orbit, right or middle drag: pan,\n"
+      "wheel: zoom, Esc: quit); headless mode renders it offscreen and writes a screenshot."};
   app.set_version_flag("--version", "medverse 0.1.0");
 
   std::string mode = "headless";
@@ -53,22 +58,46 @@ int main(int argc, char** argv) {
   bool ui = false;
   std::string casePath;
   bool noCase = false;
+  std::string vsync = "on";
+  bool stereo = false;
+  float ipdMm = medverse::render::kDefaultIpd * 1000.0F;
+  std::string stereoFov = "symmetric";
   app.add_option("--mode", mode,
+                 "desktop: a window showing the room;\n"
                  "headless: render offscreen (no window, no GPU needed);\n"
                  "xr: the room on the active OpenXR runtime (docs/XR.md);\n"
-                 "desktop, spectator: not available in this build yet")
+                 "spectator: not available in this build yet")
       ->check(CLI::IsMember({"headless", "desktop", "xr", "spectator"}));
   bool ar = false;
   app.add_flag("--ar", ar, "xr: see-through or passthrough AR instead of opaque VR");
-  app.add_option("--frames", frames, "number of frames to render before exiting (headless, xr)")
-      ->check(CLI::Range(1U, 100000U));
-  app.add_option("--size", size, "render size as WIDTHxHEIGHT in pixels, e.g. 1920x1080");
-  app.add_option("--screenshot", screenshot, "write the last frame to this PNG file (headless)");
+  CLI::Option* framesOption =
+      app.add_option("--frames", frames,
+                     "number of frames to render before exiting (headless: default 1;\n"
+                     "desktop, xr: default until the window is closed or the session ends)")
+          ->check(CLI::Range(1U, 100000U));
+  app.add_option("--size", size,
+                 "render size (headless) or window size (desktop) as WIDTHxHEIGHT in pixels,\n"
+                 "e.g. 1920x1080");
+  app.add_option("--screenshot", screenshot,
+                 "write the last frame to this PNG file (desktop: the last presented frame)");
+  app.add_option("--vsync", vsync, "desktop: on (FIFO) or off (MAILBOX, else IMMEDIATE)")
+      ->check(CLI::IsMember({"on", "off"}));
+  app.add_flag("--stereo", stereo,
+               "headless: render both eyes (one multiview pass, or one pass per eye where\n"
+               "the driver's multiview is not trusted); the screenshot is side by side (left\n"
+               "eye on the left), each eye --size large");
+  app.add_option("--ipd", ipdMm, "distance between the eyes in millimetres (default 63)")
+      ->check(CLI::Range(40.0F, 90.0F));
+  app.add_option("--stereo-fov", stereoFov,
+                 "symmetric: each eye gets the mono camera's frustum;\n"
+                 "headset: a typical headset's asymmetric per-eye FOV (about 94x94 degrees,\n"
+                 "use a square --size such as 1024x1024)")
+      ->check(CLI::IsMember({"symmetric", "headset"}));
   app.add_option("--avatars", avatars,
                  "show N demo participants around the table (0-4: expert, doctor, trainee,\n"
-                 "spectator) with name tags, a laser pointer, a pin and a measurement (headless)")
+                 "spectator) with name tags, a laser pointer, a pin and a measurement")
       ->check(CLI::Range(0U, 4U));
-  app.add_flag("--ui", ui, "draw the desktop overlay and an in-world control panel (headless)");
+  app.add_flag("--ui", ui, "draw the desktop overlay and an in-world control panel");
   auto* caseOption = app.add_option(
       "--case", casePath,
       "patient case shown as the hologram: a case bundle directory (medverse-case import)\n"
@@ -79,6 +108,7 @@ int main(int argc, char** argv) {
       "Environment:\n"
       "  MEDVERSE_VALIDATION=1  enable the Vulkan validation layer; any error makes the exit code 1\n"
       "  MEDVERSE_GPU=NAME      prefer the Vulkan device whose name contains NAME\n"
+      "  MEDVERSE_MULTIVIEW=native|per-view  how stereo is drawn (default: per device)\n"
       "  MEDVERSE_LOG=LEVEL     trace, debug, info, warn, error or off\n"
       "  XR_RUNTIME_JSON=FILE   OpenXR runtime for --mode xr (e.g. build/xrsim/medverse_xrsim.json)\n"
       "  MEDVERSE_CACHE=DIR     where the sample case is cached (default ~/.cache/medverse)\n"
@@ -90,40 +120,6 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
-  if (mode == "xr") {
-#ifdef MEDVERSE_HAS_XR
-    medverse::app::XrModeOptions xrOptions;
-    xrOptions.ar = ar;
-    xrOptions.maxFrames = app.count("--frames") > 0 ? frames : 0;
-    medverse::Result<medverse::app::XrModeReport> xrReport = medverse::app::runXrMode(xrOptions);
-    if (!xrReport) {
-      std::fprintf(stderr, "medverse: %s\n", xrReport.error().message.c_str());
-      return kExitFailure;
-    }
-    std::printf("XR on %s (%s): %llu frame(s) in %u session(s)\n", xrReport->runtimeName.c_str(),
-                xrReport->deviceName.c_str(), static_cast<unsigned long long>(xrReport->framesRendered),
-                xrReport->sessions);
-    std::printf("validation: %u OpenXR error(s), %u Vulkan error(s)\n", xrReport->xrValidationErrors,
-                xrReport->vulkanValidationErrors);
-    return xrReport->xrValidationErrors == 0 && xrReport->vulkanValidationErrors == 0 ? kExitOk
-                                                                                     : kExitFailure;
-#else
-    std::fprintf(stderr, "medverse: this build has no OpenXR (install libopenxr-dev)\n");
-    return kExitUsage;
-#endif
-  }
-  if (mode != "headless") {
-    std::fprintf(stderr, "medverse: --mode %s is not available in this build yet; use --mode headless\n",
-                 mode.c_str());
-    return kExitUsage;
-  }
-  medverse::app::HeadlessOptions options;
-  options.frames = frames;
-  if (!parseSize(size, options.width, options.height)) {
-    std::fprintf(stderr, "medverse: --size '%s' is not WIDTHxHEIGHT (e.g. 1280x720, each 1..16384)\n",
-                 size.c_str());
-    return kExitUsage;
-  }
   // Bad paths are bad input (exit 3), found before anything is rendered.
   std::error_code ec;
   if (!screenshot.empty()) {
@@ -144,28 +140,113 @@ int main(int argc, char** argv) {
       return kExitBadInput;
     }
   }
-  options.screenshot = screenshot;
-  options.avatars = avatars;
-  options.ui = ui;
+
+  // The scene every mode shows (engine/app/client_scene.h).
+  medverse::app::SceneOptions scene;
+  scene.avatars = avatars;
+  scene.ui = ui;
   if (noCase) {
-    options.caseSource = medverse::app::CaseSource::None;
+    scene.caseSource = medverse::app::CaseSource::None;
   } else if (!casePath.empty()) {
-    options.caseSource = medverse::app::CaseSource::Path;
-    options.casePath = casePath;
+    scene.caseSource = medverse::app::CaseSource::Path;
+    scene.casePath = casePath;
   } else {
-    options.caseSource = medverse::app::CaseSource::Sample;
-    options.cacheDir = medverse::app::defaultCacheDir();
+    scene.caseSource = medverse::app::CaseSource::Sample;
+    scene.cacheDir = medverse::app::defaultCacheDir();
   }
+
+  if (mode == "xr") {
+#ifdef MEDVERSE_HAS_XR
+    medverse::app::XrModeOptions xrOptions;
+    xrOptions.ar = ar;
+    xrOptions.maxFrames = framesOption->count() > 0 ? frames : 0;
+    xrOptions.scene = scene;
+    medverse::Result<medverse::app::XrModeReport> xrReport = medverse::app::runXrMode(xrOptions);
+    if (!xrReport) {
+      std::fprintf(stderr, "medverse: %s\n", xrReport.error().message.c_str());
+      return kExitFailure;
+    }
+    std::printf("XR on %s (%s): %llu frame(s) in %u session(s)\n", xrReport->runtimeName.c_str(),
+                xrReport->deviceName.c_str(), static_cast<unsigned long long>(xrReport->framesRendered),
+                xrReport->sessions);
+    std::printf("validation: %u OpenXR error(s), %u Vulkan error(s)\n", xrReport->xrValidationErrors,
+                xrReport->vulkanValidationErrors);
+    return xrReport->xrValidationErrors == 0 && xrReport->vulkanValidationErrors == 0 ? kExitOk
+                                                                                     : kExitFailure;
+#else
+    std::fprintf(stderr, "medverse: this build has no OpenXR (install libopenxr-dev)\n");
+    return kExitUsage;
+#endif
+  }
+  if (mode != "headless" && mode != "desktop") {
+    std::fprintf(stderr,
+                 "medverse: --mode %s is not available in this build yet; use --mode desktop, "
+                 "--mode headless or --mode xr\n",
+                 mode.c_str());
+    return kExitUsage;
+  }
+  uint32_t width = 0;
+  uint32_t height = 0;
+  if (!parseSize(size, width, height)) {
+    std::fprintf(stderr, "medverse: --size '%s' is not WIDTHxHEIGHT (e.g. 1280x720, each 1..16384)\n",
+                 size.c_str());
+    return kExitUsage;
+  }
+
+  if (mode == "desktop") {
+    if (stereo) {
+      std::fprintf(stderr, "medverse: --stereo is for --mode headless (desktop shows one view)\n");
+      return kExitUsage;
+    }
+    medverse::app::DesktopOptions options;
+    options.width = width;
+    options.height = height;
+    options.frames = framesOption->count() > 0 ? frames : 0;
+    options.vsync = vsync == "on";
+    options.screenshot = screenshot;
+    options.scene = scene;
+    medverse::Result<medverse::app::DesktopReport> report = medverse::app::runDesktop(options);
+    if (!report) {
+      std::fprintf(stderr, "medverse: %s\n", report.error().message.c_str());
+      return kExitFailure;
+    }
+    std::printf(
+        "presented %u frame(s) in a %ux%u window on %s (%s), %u skipped, %u swapchain "
+        "rebuild(s), %u volume(s)\n",
+        report->framesPresented, report->finalWidth, report->finalHeight,
+        report->deviceName.c_str(), report->vsync ? "vsync" : "no vsync", report->framesSkipped,
+        report->swapchainRebuilds, report->volumes);
+    if (report->validationEnabled) {
+      std::printf("validation: %u error(s), %u warning(s)\n", report->validationErrors,
+                  report->validationWarnings);
+    }
+    if (!screenshot.empty()) {
+      std::printf("screenshot: %s\n", screenshot.c_str());
+    }
+    return report->validationErrors == 0 ? kExitOk : kExitFailure;
+  }
+
+  medverse::app::HeadlessOptions options;
+  options.frames = frames;
+  options.width = width;
+  options.height = height;
+  options.screenshot = screenshot;
+  options.stereo = stereo;
+  options.ipd = ipdMm / 1000.0F;
+  options.stereoFov = stereoFov == "headset" ? medverse::app::StereoFov::Headset
+                                             : medverse::app::StereoFov::Symmetric;
+  options.scene = scene;
 
   medverse::Result<medverse::app::HeadlessReport> report = medverse::app::runHeadless(options);
   if (!report) {
     std::fprintf(stderr, "medverse: %s\n", report.error().message.c_str());
     return kExitFailure;
   }
-  std::printf("rendered %u frame(s) at %ux%u on %s: %u draw calls, %llu triangles, %u volume(s)\n",
-              report->framesRendered, options.width, options.height, report->deviceName.c_str(),
-              report->drawCalls, static_cast<unsigned long long>(report->triangles),
-              report->volumes);
+  std::printf(
+      "rendered %u %sframe(s) at %ux%u%s on %s: %u draw calls, %llu triangles, %u volume(s)\n",
+      report->framesRendered, stereo ? "stereo " : "", options.width, options.height,
+      stereo ? " per eye" : "", report->deviceName.c_str(), report->drawCalls,
+      static_cast<unsigned long long>(report->triangles), report->volumes);
   if (report->validationEnabled) {
     std::printf("validation: %u error(s), %u warning(s)\n", report->validationErrors,
                 report->validationWarnings);

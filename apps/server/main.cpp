@@ -1,16 +1,27 @@
-// medverse-server: the dedicated room server. This build provides the key
-// and token tools; hosting a room (replication, session rules, case
-// distribution) is the next step of the networking issue.
-// Exit codes: 0 success, 2 usage error, 3 bad input.
+// medverse-server: the dedicated room server.
+//   run     hosts one consult room (replication, session rules) until
+//           SIGINT/SIGTERM
+//   keygen  creates the key shared by the token issuer and the server
+//   token   issues a connect token
+// Case distribution is not here yet: the server announces the case's name and
+// manifest hash; clients must already have it.
+// Exit codes: 0 success, 2 usage error, 3 bad input, 4 cannot listen.
 #include <CLI/CLI.hpp>
-
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <string>
 
+#include "medverse/core/hash.h"
 #include "medverse/core/log.h"
 #include "medverse/net/connect_token.h"
 #include "medverse/net/key.h"
 #include "medverse/net/role.h"
+#include "medverse/world/journal.h"
+#include "medverse/world/world_server.h"
 
 using namespace medverse;
 
@@ -20,9 +31,102 @@ constexpr int kExitOk = 0;
 constexpr int kExitUsage = 2;
 constexpr int kExitBadInput = 3;
 
+constexpr int kExitListen = 4;
+
 int fail(const std::string& message, int code = kExitBadInput) {
   std::fprintf(stderr, "medverse-server: %s\n", message.c_str());
   return code;
+}
+
+std::atomic<bool> gStop{false};
+extern "C" void onSignal(int /*signal*/) {
+  gStop.store(true);
+}
+
+struct RunOptions {
+  std::string casePath;
+  std::string room = "consult";
+  std::string bind = "0.0.0.0";
+  uint16_t port = 7777;
+  uint32_t tickHz = 60;
+  uint32_t maxClients = 128;
+  std::string keyPath;
+  std::string journalPath;
+  bool restrictDoctors = false;
+};
+
+int runRoom(const RunOptions& o) {
+  // The case: a bundle directory from medverse-case; announced by its
+  // directory name and the hash of its manifest (which lists every blob's
+  // hash, so it names the whole content).
+  const std::filesystem::path casePath(o.casePath);
+  const std::filesystem::path manifest = casePath / "manifest.json";
+  Result<Hash256> caseHash = hashFile(manifest);
+  if (!caseHash) {
+    return fail("--case " + o.casePath + " is not a case bundle: " + caseHash.error().message);
+  }
+  Result<net::Key> key = net::loadKey(o.keyPath);
+  if (!key) {
+    return fail(key.error().message);
+  }
+  // The journal (SQLite, docs/RELIABILITY.md): every audit event is on disk
+  // before the server acts on it; annotations and measurements kept by an
+  // earlier run of the room come back into it.
+  std::optional<world::Journal> journal;
+  std::vector<world::JournalAnnotation> restoredAnnotations;
+  std::vector<world::JournalMeasurement> restoredMeasurements;
+  if (!o.journalPath.empty()) {
+    Result<world::Journal> opened = world::Journal::open(o.journalPath);
+    if (!opened) {
+      return fail("--journal: " + opened.error().message);
+    }
+    journal.emplace(std::move(*opened));
+    auto annotations = journal->loadAnnotations();
+    auto measurements = journal->loadMeasurements();
+    if (!annotations || !measurements) {
+      return fail("--journal " + o.journalPath + ": " +
+                  (!annotations ? annotations.error() : measurements.error()).message);
+    }
+    restoredAnnotations = std::move(*annotations);
+    restoredMeasurements = std::move(*measurements);
+  }
+  world::WorldServerConfig config;
+  config.net.bindHost = o.bind;
+  config.net.port = o.port;
+  config.net.room = o.room;
+  config.net.issuerKey = *key;
+  config.net.maxClients = o.maxClients;
+  config.tickHz = o.tickHz;
+  config.caseName = casePath.filename().empty() ? casePath.parent_path().filename().string()
+                                                : casePath.filename().string();
+  config.caseHash = caseHash->hex();
+  config.caseDirectory = casePath;  // offered to clients that lack it (asset channel)
+  config.audit = journal ? &*journal : nullptr;
+  const size_t keptAnnotations = restoredAnnotations.size();
+  const size_t keptMeasurements = restoredMeasurements.size();
+  config.restoredAnnotations = std::move(restoredAnnotations);
+  config.restoredMeasurements = std::move(restoredMeasurements);
+  config.rules.restrictDoctors = o.restrictDoctors;
+  auto server = world::WorldServer::start(std::move(config));
+  if (!server) {
+    return fail(server.error().message, kExitListen);
+  }
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  std::fprintf(stderr, "medverse-server: room '%s' on %s:%u at %u Hz, case %s (%s)\n",
+               o.room.c_str(), o.bind.c_str(), server->port(), o.tickHz,
+               casePath.filename().string().c_str(), caseHash->hex().substr(0, 16).c_str());
+  if (journal) {
+    std::fprintf(stderr, "medverse-server: journal %s (%zu annotations, %zu measurements kept)\n",
+                 o.journalPath.c_str(), keptAnnotations, keptMeasurements);
+  }
+  server->run(gStop);
+  const auto stats = server->stats();
+  std::fprintf(stderr,
+               "medverse-server: stopping after %llu ticks (mean tick %.3f ms, %llu refusals)\n",
+               static_cast<unsigned long long>(stats.ticks), stats.meanTickMs,
+               static_cast<unsigned long long>(stats.refusals));
+  return kExitOk;  // the destructor tells every client the server is shutting down
 }
 
 }  // namespace
@@ -34,7 +138,25 @@ int main(int argc, char** argv) {
       "keygen creates the key shared by the token issuer and the server;\n"
       "token issues a connect token that lets one participant join one room."};
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 success, 2 usage error, 3 bad input.");
+  app.footer("Exit codes: 0 success, 2 usage error, 3 bad input, 4 cannot listen.");
+
+  auto* run = app.add_subcommand("run", "host one consult room until SIGINT or SIGTERM");
+  RunOptions runOptions;
+  run->add_option("--case", runOptions.casePath, "case bundle directory (from medverse-case)")
+      ->required();
+  run->add_option("--key", runOptions.keyPath, "issuer key file (from keygen)")->required();
+  run->add_option("--port", runOptions.port, "UDP port (0: any free port)");
+  run->add_option("--tick", runOptions.tickHz, "ticks per second")->check(CLI::Range(1U, 240U));
+  run->add_option("--journal", runOptions.journalPath,
+                  "SQLite journal: the audit trail (join, leave, grants, refusals, annotations, "
+                  "measurements), written before each takes effect; reopening it restores the "
+                  "room's annotations and measurements");
+  run->add_option("--room", runOptions.room, "room name tokens must carry (default: consult)");
+  run->add_option("--bind", runOptions.bind, "local address to listen on");
+  run->add_flag("--restrict-doctors", runOptions.restrictDoctors,
+                "doctors need control granted by an expert, like trainees");
+  run->add_option("--max-clients", runOptions.maxClients, "participants at most")
+      ->check(CLI::Range(1U, 4000U));
 
   auto* keygen = app.add_subcommand("keygen", "create a new issuer/server key file (mode 0600)");
   std::string keygenPath;
@@ -51,7 +173,8 @@ int main(int argc, char** argv) {
   token->add_option("--name", name, "participant's display name (1-64 bytes UTF-8)")->required();
   token->add_option("--role", role, "expert, doctor, trainee or spectator")->required();
   token->add_option("--room", room, "room the token admits to (1-64 bytes)")->required();
-  token->add_option("--ttl", ttl, "seconds until the token expires")->check(CLI::Range(1ULL, 604800ULL));
+  token->add_option("--ttl", ttl, "seconds until the token expires")
+      ->check(CLI::Range(1ULL, 604800ULL));
   token->add_option("--client-id", clientId, "client id, 1 or more (default: random)")
       ->check(CLI::PositiveNumber);
 
@@ -75,6 +198,9 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
 
+  if (*run) {
+    return runRoom(runOptions);
+  }
   if (*keygen) {
     if (Status s = net::saveKey(net::Key::generate(), keygenPath); !s) {
       return fail(s.error().message);
@@ -90,8 +216,8 @@ int main(int argc, char** argv) {
   if (!key) {
     return fail(key.error().message);
   }
-  Result<std::string> text = net::issueTokenString(*key, name, *parsedRole, room, ttl,
-                                                   clientId != 0 ? clientId : net::randomClientId());
+  Result<std::string> text = net::issueTokenString(
+      *key, name, *parsedRole, room, ttl, clientId != 0 ? clientId : net::randomClientId());
   if (!text) {
     return fail(text.error().message);
   }

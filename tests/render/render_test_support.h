@@ -9,9 +9,11 @@
 
 namespace medverse::test {
 
-inline std::unique_ptr<render::Context> makeContext() {
+inline std::unique_ptr<render::Context> makeContext(
+    render::MultiviewPolicy multiview = render::MultiviewPolicy::Auto) {
   render::ContextOptions options;
   options.validation = true;  // always on in tests, whatever the environment says
+  options.multiview = multiview;
   auto context = render::Context::create(options);
   REQUIRE_MESSAGE(context.ok(), (context.ok() ? "" : context.error().message));
   return std::move(context.value());

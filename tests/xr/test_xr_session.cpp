@@ -67,7 +67,7 @@ TEST_CASE("a session survives a simulated loss and ends through STOPPING and EXI
   callbacks.frame.update = [&](const XrFrameInfo& info) {
     framesAfterLoss += lossSeen && info.shouldRender ? 1 : 0;
   };
-  callbacks.frame.view = [](const XrFrameInfo&, int, const render::CameraView& camera) {
+  callbacks.frame.view = [](const XrFrameInfo&, const render::CameraView& camera) {
     render::RenderView view;
     view.camera = camera;
     return view;
@@ -166,7 +166,7 @@ TEST_CASE("each eye renders into its swapchain layer, offset by the parallax of 
     square = *mesh;
     return {};
   };
-  callbacks.frame.view = [&](const XrFrameInfo&, int, const render::CameraView& camera) {
+  callbacks.frame.view = [&](const XrFrameInfo&, const render::CameraView& camera) {
     render::RenderView view;
     view.camera = camera;
     view.clearColor = {0.0F, 0.0F, 0.0F, 1.0F};

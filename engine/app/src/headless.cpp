@@ -1,27 +1,18 @@
 #include "medverse/app/headless.h"
 
+#include <array>
 #include <chrono>
-#include <optional>
+#include <vector>
 
-#include "medverse/app/case_scene.h"
-#include "medverse/app/demo_people.h"
-
+#include "medverse/app/client_scene.h"
 #include "medverse/app/orbit_camera.h"
-#include "medverse/app/room_scene.h"
-#include "medverse/assets/room.h"
 #include "medverse/core/log.h"
+#include "medverse/render/camera.h"
 #include "medverse/render/context.h"
 #include "medverse/render/offscreen_target.h"
 #include "medverse/render/renderer.h"
 
 namespace medverse::app {
-namespace {
-
-// The hologram floats above the table at twice life size, so a head reads
-// clearly from a standing doctor's viewpoint across the table.
-constexpr float kHeadlessHologramScale = 0.002F;
-
-}  // namespace
 
 Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
   if (options.frames == 0) {
@@ -41,61 +32,36 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
     if (!renderer) {
       return renderer.error();
     }
-    Result<std::unique_ptr<render::OffscreenTarget>> target =
-        render::OffscreenTarget::create(**context, options.width, options.height);
+    const uint32_t viewCount = options.stereo ? 2 : 1;
+    Result<std::unique_ptr<render::OffscreenTarget>> target = render::OffscreenTarget::create(
+        **context, options.width, options.height, VK_SAMPLE_COUNT_4_BIT, viewCount);
     if (!target) {
       return target.error();
     }
-    assets::Room room = assets::buildConsultRoom();
-    const bool withCase = options.caseSource != CaseSource::None;
-    Result<RoomScene> scene = RoomScene::create(**renderer, room, !withCase);
+    Result<ClientScene> scene = createClientScene(**renderer, options.scene);
     if (!scene) {
       return scene.error();
     }
-    std::optional<CaseScene> hologram;
-    if (withCase) {
-      Result<imaging::CaseBundle> bundle = options.caseSource == CaseSource::Sample
-                                               ? loadSampleCase(options.cacheDir)
-                                               : loadCase(options.casePath);
-      if (!bundle) {
-        return bundle.error();
-      }
-      CaseSceneOptions caseOptions;
-      caseOptions.anchor = room.hologramAnchor;
-      caseOptions.metresPerMm = kHeadlessHologramScale;
-      Result<CaseScene> created = CaseScene::create(**renderer, *bundle, caseOptions);
-      if (!created) {
-        return created.error();
-      }
-      hologram = std::move(*created);
-    }
-    std::unique_ptr<DemoPeople> people;
-    if (options.avatars > 0 || options.ui) {
-      Result<std::unique_ptr<DemoPeople>> demo =
-          DemoPeople::create(**renderer, room, {options.avatars, options.ui});
-      if (!demo) {
-        return demo.error();
-      }
-      people = std::move(*demo);
-    }
-    OrbitCamera camera = OrbitCamera::lookingAt(
-        room.suggestedCameraPosition, withCase ? room.hologramAnchor : room.suggestedCameraTarget);
-    if (options.avatars > 0) {
-      // Step back so that everyone around the table, name tags included, is in view.
-      camera = OrbitCamera::lookingAt(room.suggestedCameraPosition + glm::vec3(0.0F, 0.2F, 1.1F),
-                                      room.suggestedCameraTarget + glm::vec3(0.0F, 0.3F, -0.4F));
-    }
+    const OrbitCamera& camera = scene->startCamera;
     const float aspect = static_cast<float>(options.width) / static_cast<float>(options.height);
     ui::FrameSummary frameSummary;
     frameSummary.device = (*context)->deviceName();
     for (uint32_t frame = 0; frame < options.frames; ++frame) {
       const auto start = std::chrono::steady_clock::now();
-      render::RenderView view = scene->view(camera.view(aspect));
-      if (hologram) {
-        hologram->appendTo(view);
-      }
-      if (people) {
-        people->decorate(view, {options.width, options.height}, frameSummary);
+      render::RenderView view =
+          scene->view(camera.view(aspect),
+                      {static_cast<float>(options.width), static_cast<float>(options.height)},
+                      frameSummary);
+      if (options.stereo) {
+        // The orbit camera is the head; the eyes sit ipd apart around it.
+        const std::array<render::Fov, 2> fovs =
+            options.stereoFov == StereoFov::Headset
+                ? std::array<render::Fov, 2>{render::typicalHeadsetFov(0),
+                                             render::typicalHeadsetFov(1)}
+                : std::array<render::Fov, 2>{render::symmetricFov(camera.fovY, aspect),
+                                             render::symmetricFov(camera.fovY, aspect)};
+        view.viewCount = 2;
+        view.eyes = render::stereoEyes(view.camera, options.ipd, fovs, camera.nearZ, camera.farZ);
       }
       if (Status s = (*renderer)->render(view, (*target)->info()); !s) {
         return s.error();
@@ -107,11 +73,19 @@ Result<HeadlessReport> runHeadless(const HeadlessOptions& options) {
       frameSummary.drawCalls = (*renderer)->lastFrameStats().drawCalls;
       frameSummary.triangles = (*renderer)->lastFrameStats().triangles;
     }
-    Result<render::RgbaImage> image = (*target)->readback();
-    if (!image) {
-      return image.error();
+    Result<std::vector<render::RgbaImage>> images = (*target)->readbackViews();
+    if (!images) {
+      return images.error();
     }
-    report.image = std::move(*image);
+    if (options.stereo) {
+      Result<render::RgbaImage> pair = render::sideBySide((*images)[0], (*images)[1]);
+      if (!pair) {
+        return pair.error();
+      }
+      report.image = std::move(*pair);
+    } else {
+      report.image = std::move(images->front());
+    }
     report.drawCalls = (*renderer)->lastFrameStats().drawCalls;
     report.triangles = (*renderer)->lastFrameStats().triangles;
     report.volumes = (*renderer)->lastFrameStats().volumes;

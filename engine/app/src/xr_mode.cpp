@@ -2,8 +2,7 @@
 
 #include <optional>
 
-#include "medverse/app/room_scene.h"
-#include "medverse/assets/room.h"
+#include "medverse/app/client_scene.h"
 #include "medverse/xr/xr_loop.h"
 
 namespace medverse::app {
@@ -12,19 +11,19 @@ Result<XrModeReport> runXrMode(const XrModeOptions& options) {
   xr::XrLoopOptions loop;
   loop.runtime.mode = options.ar ? xr::ViewMode::Ar : xr::ViewMode::Vr;
   loop.maxFrames = options.maxFrames;
-  const assets::Room room = assets::buildConsultRoom();
-  std::optional<RoomScene> scene;
+  std::optional<ClientScene> scene;
   xr::XrLoopCallbacks callbacks;
   callbacks.start = [&](render::Renderer& renderer) -> Status {
-    Result<RoomScene> s = RoomScene::create(renderer, room);
+    Result<ClientScene> s = createClientScene(renderer, options.scene);
     if (!s) {
       return s.error();
     }
     scene = std::move(*s);
     return {};
   };
-  callbacks.frame.view = [&](const xr::XrFrameInfo&, int, const render::CameraView& camera) {
-    return scene->view(camera);
+  // One stereo view per frame; the session fills in both eyes' cameras.
+  callbacks.frame.view = [&](const xr::XrFrameInfo& info, const render::CameraView& head) {
+    return scene->view(head, glm::vec2(info.viewSize));
   };
   // The menu button on either controller quits, through xrRequestExitSession.
   callbacks.quit = [](const xr::XrFrameInfo& info) {

@@ -83,6 +83,28 @@ int deviceTypeScore(VkPhysicalDeviceType type) {
   }
 }
 
+// On Mesa's lavapipe (llvmpipe) 22.3.6 the clipped triangles of view 1 of a
+// multiview pass vanish from layer 1 and land in layer 0 (most likely the
+// clipper interpolates the view/layer index like any vertex output; see
+// tests/render/test_stereo.cpp). Other drivers get native multiview.
+bool choseNativeMultiview(VkPhysicalDevice device, MultiviewPolicy policy) {
+  if (const char* env = std::getenv("MEDVERSE_MULTIVIEW"); env != nullptr) {  // NOLINT(concurrency-mt-unsafe)
+    if (std::strcmp(env, "native") == 0) {
+      policy = MultiviewPolicy::Native;
+    } else if (std::strcmp(env, "per-view") == 0) {
+      policy = MultiviewPolicy::PerViewPasses;
+    }
+  }
+  if (policy != MultiviewPolicy::Auto) {
+    return policy == MultiviewPolicy::Native;
+  }
+  VkPhysicalDeviceVulkan12Properties props12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES};
+  VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+  props.pNext = &props12;
+  vkGetPhysicalDeviceProperties2(device, &props);
+  return props12.driverID != VK_DRIVER_ID_MESA_LLVMPIPE;
+}
+
 }  // namespace
 
 bool validationRequestedByEnv() {
@@ -284,6 +306,7 @@ Status Context::createDevice(const ContextOptions& options) {
     }
     extensions.push_back(e.c_str());
   }
+  deviceExtensions_ = options.deviceExtensions;
 
   // Features the passes rely on (multiview is core in 1.1; requested for stereo).
   VkPhysicalDeviceVulkan11Features supported11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
@@ -293,6 +316,8 @@ Status Context::createDevice(const ContextOptions& options) {
 
   VkPhysicalDeviceVulkan11Features enabled11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
   enabled11.multiview = supported11.multiview;
+  multiview_ = supported11.multiview == VK_TRUE;
+  nativeMultiview_ = multiview_ && choseNativeMultiview(physicalDevice_, options.multiview);
   VkPhysicalDeviceFeatures2 enabled{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
   enabled.pNext = &enabled11;
   enabled.features.samplerAnisotropy = supported.features.samplerAnisotropy;
@@ -391,6 +416,11 @@ void Context::onValidationMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severit
   } else {
     log::get("vulkan")->warn("{}", message);
   }
+}
+
+bool Context::deviceExtensionEnabled(const std::string& name) const {
+  return std::find(deviceExtensions_.begin(), deviceExtensions_.end(), name) !=
+         deviceExtensions_.end();
 }
 
 ValidationReport processValidationReport() {

@@ -4,6 +4,7 @@
 #include <glm/vec4.hpp>
 
 #include "medverse/render/render_view.h"
+#include "medverse/render/renderer.h"
 
 namespace medverse::render {
 
@@ -12,17 +13,30 @@ struct alignas(16) FrameUniforms {
     glm::vec4 direction;
     glm::vec4 radiance;
   };
-  glm::mat4 view;
-  glm::mat4 proj;
-  glm::mat4 viewProj;
-  glm::vec4 cameraPosition;
+  // Per view (index gl_ViewIndex): 0 is mono or the left eye, 1 the right eye.
+  glm::mat4 view[kMaxViews];
+  glm::mat4 proj[kMaxViews];
+  glm::mat4 viewProj[kMaxViews];
+  glm::vec4 cameraPosition[kMaxViews];
   glm::vec4 skyColor;
   glm::vec4 groundColor;
   glm::ivec4 lightCount;
   Light lights[kMaxLights];
 };
-static_assert(sizeof(FrameUniforms) == 3 * 64 + 4 * 16 + kMaxLights * 32);
+static_assert(kMaxViews == 2, "shaders/frame.glsl declares MAX_VIEWS 2");
+static_assert(sizeof(FrameUniforms) ==
+              kMaxViews * (3 * 64 + 16) + 3 * 16 + kMaxLights * 32);
 
 FrameUniforms makeFrameUniforms(const RenderView& view);
+
+// Frame uniform sets: one per frame in flight and view pass (stereo drawn
+// one single-view pass per eye needs one per eye). MeshPass owns the
+// buffers; the volume and UI passes bind the same buffers.
+inline constexpr uint32_t kFrameUniformSets = Renderer::kFramesInFlight * kMaxViews;
+
+// The set of frame slot `slot` (Renderer::beginFrame) and view pass `pass`.
+constexpr uint32_t frameUniformSet(uint32_t slot, uint32_t pass) {
+  return slot * kMaxViews + pass;
+}
 
 }  // namespace medverse::render

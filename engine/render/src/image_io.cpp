@@ -3,9 +3,31 @@
 #include <stb/stb_image.h>
 #include <stb/stb_image_write.h>
 
+#include <cstring>
+#include <string>
 #include <system_error>
 
 namespace medverse::render {
+
+Result<RgbaImage> sideBySide(const RgbaImage& left, const RgbaImage& right) {
+  if (left.width != right.width || left.height != right.height || left.pixels.empty() ||
+      left.pixels.size() != right.pixels.size()) {
+    return makeError("side-by-side stereo needs two eyes of the same size, got " +
+                     std::to_string(left.width) + "x" + std::to_string(left.height) + " and " +
+                     std::to_string(right.width) + "x" + std::to_string(right.height));
+  }
+  RgbaImage out;
+  out.width = left.width * 2;
+  out.height = left.height;
+  out.pixels.resize(static_cast<size_t>(out.width) * out.height * 4);
+  const size_t row = static_cast<size_t>(left.width) * 4;
+  for (uint32_t y = 0; y < left.height; ++y) {
+    uint8_t* dst = &out.pixels[y * row * 2];
+    std::memcpy(dst, &left.pixels[y * row], row);
+    std::memcpy(dst + row, &right.pixels[y * row], row);
+  }
+  return out;
+}
 
 Status writePng(const std::filesystem::path& path, const RgbaImage& image) {
   if (image.width == 0 || image.height == 0 ||

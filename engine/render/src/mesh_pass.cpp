@@ -67,32 +67,34 @@ Status MeshPass::init() {
   layoutInfo.pPushConstantRanges = &push;
   MV_VK_TRY(vkCreatePipelineLayout(device, &layoutInfo, nullptr, &pipelineLayout_));
 
-  VkDescriptorPoolSize poolSize{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1};
+  VkDescriptorPoolSize poolSize{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kUniformSets};
   VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-  poolInfo.maxSets = 1;
+  poolInfo.maxSets = kUniformSets;
   poolInfo.poolSizeCount = 1;
   poolInfo.pPoolSizes = &poolSize;
   MV_VK_TRY(vkCreateDescriptorPool(device, &poolInfo, nullptr, &descriptorPool_));
-  VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-  alloc.descriptorPool = descriptorPool_;
-  alloc.descriptorSetCount = 1;
-  alloc.pSetLayouts = &setLayout_;
-  MV_VK_TRY(vkAllocateDescriptorSets(device, &alloc, &frameSet_));
+  for (uint32_t i = 0; i < kUniformSets; ++i) {
+    VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    alloc.descriptorPool = descriptorPool_;
+    alloc.descriptorSetCount = 1;
+    alloc.pSetLayouts = &setLayout_;
+    MV_VK_TRY(vkAllocateDescriptorSets(device, &alloc, &frameSets_[i]));
 
-  Result<Buffer> ubo = Buffer::create(context_, sizeof(FrameUniforms),
-                                      VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, MemoryUsage::Upload);
-  if (!ubo) {
-    return ubo.error();
+    Result<Buffer> ubo = Buffer::create(context_, sizeof(FrameUniforms),
+                                        VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, MemoryUsage::Upload);
+    if (!ubo) {
+      return ubo.error();
+    }
+    frameUniforms_[i] = std::move(*ubo);
+    VkDescriptorBufferInfo bufferInfo{frameUniforms_[i].handle(), 0, sizeof(FrameUniforms)};
+    VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    write.dstSet = frameSets_[i];
+    write.dstBinding = 0;
+    write.descriptorCount = 1;
+    write.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+    write.pBufferInfo = &bufferInfo;
+    vkUpdateDescriptorSets(device, 1, &write, 0, nullptr);
   }
-  frameUniforms_ = std::move(*ubo);
-  VkDescriptorBufferInfo bufferInfo{frameUniforms_.handle(), 0, sizeof(FrameUniforms)};
-  VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-  write.dstSet = frameSet_;
-  write.dstBinding = 0;
-  write.descriptorCount = 1;
-  write.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
-  write.pBufferInfo = &bufferInfo;
-  vkUpdateDescriptorSets(device, 1, &write, 0, nullptr);
 
   Result<VkShaderModule> vs = createShader(device, k_mesh_vert, sizeof(k_mesh_vert));
   if (!vs) {
@@ -107,8 +109,9 @@ Status MeshPass::init() {
   return {};
 }
 
-Result<VkPipeline> MeshPass::pipelineFor(const RenderTargetInfo& target, bool blended) {
-  auto key = std::make_pair(target.renderPass, blended);
+Result<VkPipeline> MeshPass::pipelineFor(VkRenderPass renderPass, VkSampleCountFlagBits samples,
+                                         bool blended) {
+  auto key = std::make_pair(renderPass, blended);
   if (auto it = pipelines_.find(key); it != pipelines_.end()) {
     return it->second;
   }
@@ -153,7 +156,7 @@ Result<VkPipeline> MeshPass::pipelineFor(const RenderTargetInfo& target, bool bl
 
   VkPipelineMultisampleStateCreateInfo multisample{
       VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
-  multisample.rasterizationSamples = target.samples;
+  multisample.rasterizationSamples = samples;
 
   VkPipelineDepthStencilStateCreateInfo depth{
       VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
@@ -195,7 +198,7 @@ Result<VkPipeline> MeshPass::pipelineFor(const RenderTargetInfo& target, bool bl
   info.pColorBlendState = &colorBlend;
   info.pDynamicState = &dynamic;
   info.layout = pipelineLayout_;
-  info.renderPass = target.renderPass;
+  info.renderPass = renderPass;
   info.subpass = blended ? 1 : 0;  // transparent meshes draw after the volume
   VkPipeline pipeline = VK_NULL_HANDLE;
   MV_VK_TRY(vkCreateGraphicsPipelines(context_.device(), VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));
@@ -203,14 +206,15 @@ Result<VkPipeline> MeshPass::pipelineFor(const RenderTargetInfo& target, bool bl
   return pipeline;
 }
 
-void MeshPass::updateFrame(const RenderView& view) {
+void MeshPass::updateFrame(const RenderView& view, uint32_t set) {
   FrameUniforms u = makeFrameUniforms(view);
-  std::memcpy(frameUniforms_.mapped(), &u, sizeof(u));
-  context_.allocator().flush(frameUniforms_.allocation());
+  std::memcpy(frameUniforms_.at(set).mapped(), &u, sizeof(u));
+  context_.allocator().flush(frameUniforms_.at(set).allocation());
 }
 
 Status MeshPass::record(VkCommandBuffer cmd, const RenderView& view, const RenderTargetInfo& target,
-                        const std::vector<GpuMesh>& meshes, FrameStats& stats, bool transparent) {
+                        const std::vector<GpuMesh>& meshes, FrameStats& stats, uint32_t set,
+                        bool transparent) {
   VkViewport vp{0.0F, 0.0F, static_cast<float>(target.extent.width),
                 static_cast<float>(target.extent.height), 0.0F, 1.0F};
   VkRect2D scissor{{0, 0}, target.extent};
@@ -232,7 +236,9 @@ Status MeshPass::record(VkCommandBuffer cmd, const RenderView& view, const Rende
     float depth = 0.0F;
     if (transparent) {
       const glm::vec3 centre = meshes[instance.mesh.index].boundsCenter;
-      const glm::vec4 viewPos = view.camera.view * instance.model * glm::vec4(centre, 1.0F);
+      // Stereo sorts for the left eye: the eyes are close enough that the
+      // order rarely differs.
+      const glm::vec4 viewPos = view.cameraFor(0).view * instance.model * glm::vec4(centre, 1.0F);
       depth = viewPos.z;  // more negative = farther (right-handed view space)
     }
     order.emplace_back(depth, &instance);
@@ -242,13 +248,13 @@ Status MeshPass::record(VkCommandBuffer cmd, const RenderView& view, const Rende
   }
   std::stable_sort(order.begin(), order.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  Result<VkPipeline> pipeline = pipelineFor(target, transparent);
+  Result<VkPipeline> pipeline = pipelineFor(target.renderPass, target.samples, transparent);
   if (!pipeline) {
     return pipeline.error();
   }
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, *pipeline);
-  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelineLayout_, 0, 1, &frameSet_,
-                          0, nullptr);
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipelineLayout_, 0, 1,
+                          &frameSets_.at(set), 0, nullptr);
   for (const auto& [depth, instancePtr] : order) {
     const MeshInstance& instance = *instancePtr;
     const GpuMesh& mesh = meshes[instance.mesh.index];

@@ -102,7 +102,11 @@ UiPass::~UiPass() {
   vkDestroySampler(device, sampler_, nullptr);
 }
 
-Status UiPass::init() {
+Status UiPass::init(std::span<const Buffer* const> frameUniforms) {
+  if (frameUniforms.size() != kFrameUniformSets) {
+    return makeError("UI pass: expected " + std::to_string(kFrameUniformSets) +
+                     " frame uniform buffers, got " + std::to_string(frameUniforms.size()));
+  }
   VkDevice device = context_.device();
 
   VkSamplerCreateInfo samplerInfo{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
@@ -142,33 +146,28 @@ Status UiPass::init() {
   layoutInfo.pPushConstantRanges = &panelPush;
   MV_VK_TRY(vkCreatePipelineLayout(device, &layoutInfo, nullptr, &panelLayout_));
 
-  VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1},
+  VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kFrameUniformSets},
                                    {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, kMaxTextureSets}};
   VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   poolInfo.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
-  poolInfo.maxSets = 1 + kMaxTextureSets;
+  poolInfo.maxSets = kFrameUniformSets + kMaxTextureSets;
   poolInfo.poolSizeCount = 2;
   poolInfo.pPoolSizes = sizes;
   MV_VK_TRY(vkCreateDescriptorPool(device, &poolInfo, nullptr, &pool_));
-  VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-  alloc.descriptorPool = pool_;
-  alloc.descriptorSetCount = 1;
-  alloc.pSetLayouts = &frameSetLayout_;
-  MV_VK_TRY(vkAllocateDescriptorSets(device, &alloc, &frameSet_));
-
-  Result<Buffer> ubo = Buffer::create(context_, sizeof(FrameUniforms),
-                                      VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, MemoryUsage::Upload);
-  if (!ubo) {
-    return ubo.error();
+  for (uint32_t f = 0; f < kFrameUniformSets; ++f) {
+    VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    alloc.descriptorPool = pool_;
+    alloc.descriptorSetCount = 1;
+    alloc.pSetLayouts = &frameSetLayout_;
+    MV_VK_TRY(vkAllocateDescriptorSets(device, &alloc, &frameSets_[f]));
+    VkDescriptorBufferInfo bufferInfo{frameUniforms[f]->handle(), 0, sizeof(FrameUniforms)};
+    VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    write.dstSet = frameSets_[f];
+    write.descriptorCount = 1;
+    write.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+    write.pBufferInfo = &bufferInfo;
+    vkUpdateDescriptorSets(device, 1, &write, 0, nullptr);
   }
-  frameUniforms_ = std::move(*ubo);
-  VkDescriptorBufferInfo bufferInfo{frameUniforms_.handle(), 0, sizeof(FrameUniforms)};
-  VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-  write.dstSet = frameSet_;
-  write.descriptorCount = 1;
-  write.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
-  write.pBufferInfo = &bufferInfo;
-  vkUpdateDescriptorSets(device, 1, &write, 0, nullptr);
 
   // Panel textures: cleared to transparent, drawn, then sampled by the scene.
   VkAttachmentDescription attachment{};
@@ -322,8 +321,12 @@ Status UiPass::ensurePanelSlot(size_t i, VkExtent2D size) {
   if (slot.framebuffer != VK_NULL_HANDLE && fits && !wasteful) {
     return {};
   }
-  // The previous frame has finished (Renderer::render waits), so the old
-  // texture can go now.
+  // Another frame in flight may still sample the old texture through the
+  // slot's descriptor set: let everything finish before replacing it (rare:
+  // only when a panel outgrows its texture or shrinks a lot).
+  if (slot.framebuffer != VK_NULL_HANDLE) {
+    MV_VK_TRY(vkDeviceWaitIdle(context_.device()));
+  }
   vkDestroyFramebuffer(context_.device(), slot.framebuffer, nullptr);
   slot.framebuffer = VK_NULL_HANDLE;
   slot.image = Image();
@@ -381,16 +384,14 @@ Status UiPass::ensureGeometryCapacity(size_t vertexBytes, size_t indexBytes) {
     buffer = std::move(*b);
     return {};
   };
-  if (Status s = grow(vertices_, vertexBytes, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT); !s) {
+  if (Status s = grow(vertices_[frameSlot_], vertexBytes, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT); !s) {
     return s;
   }
-  return grow(indices_, indexBytes, VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
+  return grow(indices_[frameSlot_], indexBytes, VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
 }
 
-Status UiPass::prepare(const RenderView& view) {
-  FrameUniforms u = makeFrameUniforms(view);
-  std::memcpy(frameUniforms_.mapped(), &u, sizeof(u));
-  context_.allocator().flush(frameUniforms_.allocation());
+Status UiPass::prepare(const RenderView& view, uint32_t frameSlot) {
+  frameSlot_ = frameSlot % Renderer::kFramesInFlight;
 
   size_t vertexCount = view.overlay.vertices.size();
   size_t indexCount = view.overlay.indices.size();
@@ -420,8 +421,8 @@ Status UiPass::prepare(const RenderView& view) {
       !s) {
     return s;
   }
-  auto* vertexOut = static_cast<UiVertex*>(vertices_.mapped());
-  auto* indexOut = static_cast<uint32_t*>(indices_.mapped());
+  auto* vertexOut = static_cast<UiVertex*>(vertices_[frameSlot_].mapped());
+  auto* indexOut = static_cast<uint32_t*>(indices_[frameSlot_].mapped());
   GeometryBase next;
   auto append = [&](const UiDrawData& ui) {
     GeometryBase base = next;
@@ -447,8 +448,8 @@ Status UiPass::prepare(const RenderView& view) {
     }
   }
   overlayBase_ = append(view.overlay);
-  context_.allocator().flush(vertices_.allocation());
-  context_.allocator().flush(indices_.allocation());
+  context_.allocator().flush(vertices_[frameSlot_].allocation());
+  context_.allocator().flush(indices_[frameSlot_].allocation());
   return {};
 }
 
@@ -462,9 +463,9 @@ void UiPass::drawUi(VkCommandBuffer cmd, VkPipeline pipeline, const UiDrawData& 
   const UiConstants constants{2.0F / ui.displaySize, glm::vec2(-1.0F)};
   vkCmdPushConstants(cmd, uiLayout_, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(constants), &constants);
   VkDeviceSize offset = 0;
-  VkBuffer vb = vertices_.handle();
+  VkBuffer vb = vertices_[frameSlot_].handle();
   vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &offset);
-  vkCmdBindIndexBuffer(cmd, indices_.handle(), 0, VK_INDEX_TYPE_UINT32);
+  vkCmdBindIndexBuffer(cmd, indices_[frameSlot_].handle(), 0, VK_INDEX_TYPE_UINT32);
   // Clip rectangles are in display pixels; the framebuffer may be larger.
   const glm::vec2 toFramebuffer =
       glm::vec2(static_cast<float>(framebuffer.width), static_cast<float>(framebuffer.height)) /
@@ -521,7 +522,7 @@ void UiPass::recordPanelTextures(VkCommandBuffer cmd, const RenderView& view, Fr
 }
 
 Status UiPass::recordInScene(VkCommandBuffer cmd, const RenderView& view,
-                             const RenderTargetInfo& target, FrameStats& stats) {
+                             const RenderTargetInfo& target, uint32_t set, FrameStats& stats) {
   bool panelsBound = false;
   for (size_t i = 0; i < view.panels.size(); ++i) {
     const UiPanel& panel = view.panels[i];
@@ -543,8 +544,8 @@ Status UiPass::recordInScene(VkCommandBuffer cmd, const RenderView& view,
       const VkRect2D scissor{{0, 0}, target.extent};
       vkCmdSetViewport(cmd, 0, 1, &vp);
       vkCmdSetScissor(cmd, 0, 1, &scissor);
-      vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, panelLayout_, 0, 1, &frameSet_,
-                              0, nullptr);
+      vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, panelLayout_, 0, 1,
+                              &frameSets_.at(set), 0, nullptr);
       panelsBound = true;
     }
     const PanelSlot& slot = panelSlots_[i];

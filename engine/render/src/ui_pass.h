@@ -8,20 +8,22 @@
 //      each command's clip rectangle.
 #include <vulkan/vulkan.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <span>
 #include <vector>
 
+#include "frame_uniforms.h"
 #include "medverse/core/result.h"
 #include "medverse/render/render_target.h"
 #include "medverse/render/render_view.h"
+#include "medverse/render/renderer.h"
 #include "medverse/render/resources.h"
 
 namespace medverse::render {
 
 class Context;
-struct FrameStats;
 
 class UiPass {
  public:
@@ -33,21 +35,25 @@ class UiPass {
   UiPass(const UiPass&) = delete;
   UiPass& operator=(const UiPass&) = delete;
 
-  Status init();
+  // frameUniforms: the kFrameUniformSets frame uniform buffers (MeshPass).
+  Status init(std::span<const Buffer* const> frameUniforms);
 
   // RGBA8, sRGB-encoded colour with linear alpha, rows top first.
   Result<UiTextureHandle> uploadTexture(uint32_t width, uint32_t height,
                                         std::span<const uint8_t> rgba);
 
-  // Checks the view's UI, copies its geometry and the frame's uniforms to the
-  // GPU and makes sure every panel has a texture. Call before recording.
-  Status prepare(const RenderView& view);
+  // Checks the view's UI, copies its geometry to frame slot `frameSlot`'s
+  // buffers and makes sure every panel has a texture. Call before recording;
+  // the slot's previous frame must have finished (Renderer::beginFrame).
+  Status prepare(const RenderView& view, uint32_t frameSlot);
   // Outside any render pass: draws every panel's UI into its texture.
   void recordPanelTextures(VkCommandBuffer cmd, const RenderView& view, FrameStats& stats);
-  // Inside the scene's render pass, after the opaque geometry: the world
-  // panels, then the overlay.
+  // Inside the scene's render pass (target.renderPass, subpass 1), after the
+  // volume and transparent meshes: the world panels (each view sees them
+  // with its own camera, frame uniform set `set`), then the overlay (the
+  // same in every view).
   Status recordInScene(VkCommandBuffer cmd, const RenderView& view, const RenderTargetInfo& target,
-                       FrameStats& stats);
+                       uint32_t set, FrameStats& stats);
 
  private:
   struct Texture {
@@ -84,15 +90,16 @@ class UiPass {
   VkPipelineLayout uiLayout_ = VK_NULL_HANDLE;
   VkPipelineLayout panelLayout_ = VK_NULL_HANDLE;
   VkDescriptorPool pool_ = VK_NULL_HANDLE;
-  VkDescriptorSet frameSet_ = VK_NULL_HANDLE;
+  std::array<VkDescriptorSet, kFrameUniformSets> frameSets_{};  // frame_uniforms.h
   VkRenderPass panelRenderPass_ = VK_NULL_HANDLE;
   VkShaderModule uiVert_ = VK_NULL_HANDLE;
   VkShaderModule uiFrag_ = VK_NULL_HANDLE;
   VkShaderModule panelVert_ = VK_NULL_HANDLE;
   VkShaderModule panelFrag_ = VK_NULL_HANDLE;
-  Buffer frameUniforms_;
-  Buffer vertices_;
-  Buffer indices_;
+  // Geometry per frame in flight: the GPU may still read the other slot's.
+  std::array<Buffer, Renderer::kFramesInFlight> vertices_;
+  std::array<Buffer, Renderer::kFramesInFlight> indices_;
+  uint32_t frameSlot_ = 0;  // of the last prepare()
   std::vector<Texture> textures_;
   std::vector<PanelSlot> panelSlots_;
   std::vector<GeometryBase> panelBases_;

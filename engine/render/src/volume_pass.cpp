@@ -118,7 +118,7 @@ VolumePass::~VolumePass() {
   vkDestroyDescriptorSetLayout(device, instanceLayout_, nullptr);
 }
 
-Status VolumePass::init(const Buffer& frameUniforms) {
+Status VolumePass::init(std::span<const Buffer* const> frameUniforms) {
   VkDevice device = context_.device();
   const VkShaderStageFlags vsfs = VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT;
   const VkShaderStageFlags fs = VK_SHADER_STAGE_FRAGMENT_BIT;
@@ -156,40 +156,48 @@ Status VolumePass::init(const Buffer& frameUniforms) {
         vkCreatePipelineLayout(device, &info, nullptr, slices ? &sliceLayout_ : &volumeLayout_));
   }
 
+  constexpr uint32_t kInstanceSets = Renderer::kFramesInFlight * kMaxVolumes;
   const VkDescriptorPoolSize sizes[] = {
-      {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 2 + kMaxVolumes},
-      {VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT, 1},
-      {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 4 * kMaxVolumes}};
+      {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 2 * kFrameUniformSets + kInstanceSets},
+      {VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT, kFrameUniformSets},
+      {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 4 * kInstanceSets}};
   VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-  poolInfo.maxSets = 2 + kMaxVolumes;
+  poolInfo.maxSets = 2 * kFrameUniformSets + kInstanceSets;
   poolInfo.poolSizeCount = 3;
   poolInfo.pPoolSizes = sizes;
   MV_VK_TRY(vkCreateDescriptorPool(device, &poolInfo, nullptr, &pool_));
-  std::vector<VkDescriptorSetLayout> layouts{frameDepthLayout_, frameLayout_};
-  layouts.insert(layouts.end(), kMaxVolumes, instanceLayout_);
+  if (frameUniforms.size() != kFrameUniformSets) {
+    return makeError("volume pass: expected " + std::to_string(kFrameUniformSets) +
+                     " frame uniform buffers, got " + std::to_string(frameUniforms.size()));
+  }
+  std::vector<VkDescriptorSetLayout> layouts;
+  layouts.insert(layouts.end(), kFrameUniformSets, frameDepthLayout_);
+  layouts.insert(layouts.end(), kFrameUniformSets, frameLayout_);
+  layouts.insert(layouts.end(), kInstanceSets, instanceLayout_);
   std::vector<VkDescriptorSet> sets(layouts.size());
   VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
   alloc.descriptorPool = pool_;
   alloc.descriptorSetCount = static_cast<uint32_t>(layouts.size());
   alloc.pSetLayouts = layouts.data();
   MV_VK_TRY(vkAllocateDescriptorSets(device, &alloc, sets.data()));
-  frameDepthSet_ = sets[0];
-  frameSet_ = sets[1];
-
-  VkDescriptorBufferInfo frameInfo{frameUniforms.handle(), 0, VK_WHOLE_SIZE};
-  for (VkDescriptorSet set : {frameDepthSet_, frameSet_}) {
-    VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    write.dstSet = set;
-    write.dstBinding = 0;
-    write.descriptorCount = 1;
-    write.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
-    write.pBufferInfo = &frameInfo;
-    vkUpdateDescriptorSets(device, 1, &write, 0, nullptr);
+  for (uint32_t f = 0; f < kFrameUniformSets; ++f) {
+    frameDepthSets_[f] = sets[f];
+    frameSets_[f] = sets[kFrameUniformSets + f];
+    VkDescriptorBufferInfo frameInfo{frameUniforms[f]->handle(), 0, VK_WHOLE_SIZE};
+    for (VkDescriptorSet set : {frameDepthSets_[f], frameSets_[f]}) {
+      VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+      write.dstSet = set;
+      write.dstBinding = 0;
+      write.descriptorCount = 1;
+      write.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+      write.pBufferInfo = &frameInfo;
+      vkUpdateDescriptorSets(device, 1, &write, 0, nullptr);
+    }
   }
 
-  for (uint32_t i = 0; i < kMaxVolumes; ++i) {
-    Slot& slot = slots_[i];
-    slot.set = sets[2 + i];
+  for (uint32_t i = 0; i < kInstanceSets; ++i) {
+    Slot& slot = slots_[i / kMaxVolumes][i % kMaxVolumes];
+    slot.set = sets[2 * kFrameUniformSets + i];
     Result<Buffer> ubo = Buffer::create(context_, sizeof(VolumeUniforms),
                                         VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, MemoryUsage::Upload);
     if (!ubo) {
@@ -318,7 +326,7 @@ Status VolumePass::bake(Slot& slot, const TransferFunction& tf) {
 }
 
 Status VolumePass::prepare(const RenderView& view, const RenderTargetInfo& target,
-                           const std::vector<GpuVolume>& volumes) {
+                           uint32_t frameSlot, const std::vector<GpuVolume>& volumes) {
   if (view.volumes.size() > kMaxVolumes) {
     return makeError("render view has " + std::to_string(view.volumes.size()) +
                      " volume instances; at most " + std::to_string(kMaxVolumes) + " are drawn");
@@ -327,18 +335,7 @@ Status VolumePass::prepare(const RenderView& view, const RenderTargetInfo& targe
   if (!view.volumes.empty() && target.depthView == VK_NULL_HANDLE) {
     return makeError("the render target exposes no depth view; the volume pass needs it");
   }
-  if (target.depthView != boundDepthView_ && target.depthView != VK_NULL_HANDLE) {
-    VkDescriptorImageInfo depthInfo{VK_NULL_HANDLE, target.depthView,
-                                    VK_IMAGE_LAYOUT_DEPTH_STENCIL_READ_ONLY_OPTIMAL};
-    VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    write.dstSet = frameDepthSet_;
-    write.dstBinding = 1;
-    write.descriptorCount = 1;
-    write.descriptorType = VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT;
-    write.pImageInfo = &depthInfo;
-    vkUpdateDescriptorSets(device, 1, &write, 0, nullptr);
-    boundDepthView_ = target.depthView;
-  }
+  frameSlot_ = frameSlot % Renderer::kFramesInFlight;
 
   for (size_t i = 0; i < view.volumes.size(); ++i) {
     const VolumeInstance& instance = view.volumes[i];
@@ -362,7 +359,7 @@ Status VolumePass::prepare(const RenderView& view, const RenderTargetInfo& targe
       return makeError(where + "the model matrix is singular");
     }
     const GpuVolume& gpu = volumes[instance.volume.index];
-    Slot& slot = slots_[i];
+    Slot& slot = slots_[frameSlot_][i];
     if (!slot.hasBaked || !(slot.baked == instance.transfer)) {
       if (Status s = bake(slot, instance.transfer); !s) {
         return s;
@@ -424,6 +421,24 @@ Status VolumePass::prepare(const RenderView& view, const RenderTargetInfo& targe
     context_.allocator().flush(slot.uniforms.allocation());
   }
   return {};
+}
+
+void VolumePass::bindDepth(uint32_t set, VkImageView depthView) {
+  if (depthView == VK_NULL_HANDLE) {
+    return;
+  }
+  // Rewritten every frame: the set belongs to a frame slot whose previous
+  // frame has finished, and a rebuilt target (window resize) may hand out a
+  // new view under an old handle value.
+  VkDescriptorImageInfo depthInfo{VK_NULL_HANDLE, depthView,
+                                  VK_IMAGE_LAYOUT_DEPTH_STENCIL_READ_ONLY_OPTIMAL};
+  VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+  write.dstSet = frameDepthSets_.at(set);
+  write.dstBinding = 1;
+  write.descriptorCount = 1;
+  write.descriptorType = VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT;
+  write.pImageInfo = &depthInfo;
+  vkUpdateDescriptorSets(context_.device(), 1, &write, 0, nullptr);
 }
 
 Result<VkPipeline> VolumePass::pipelineFor(const RenderTargetInfo& target, bool slices) {
@@ -511,7 +526,7 @@ Result<VkPipeline> VolumePass::pipelineFor(const RenderTargetInfo& target, bool 
 }
 
 Status VolumePass::recordSlices(VkCommandBuffer cmd, const RenderView& view,
-                                const RenderTargetInfo& target, FrameStats& stats) {
+                                const RenderTargetInfo& target, uint32_t set, FrameStats& stats) {
   bool bound = false;
   for (size_t i = 0; i < view.volumes.size(); ++i) {
     const VolumeInstance& instance = view.volumes[i];
@@ -536,11 +551,11 @@ Status VolumePass::recordSlices(VkCommandBuffer cmd, const RenderView& view,
         vkCmdSetScissor(cmd, 0, 1, &scissor);
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, *pipeline);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, sliceLayout_, 0, 1,
-                                &frameSet_, 0, nullptr);
+                                &frameSets_.at(set), 0, nullptr);
         bound = true;
       }
       vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, sliceLayout_, 1, 1,
-                              &slots_[i].set, 0, nullptr);
+                              &slots_[frameSlot_][i].set, 0, nullptr);
       vkCmdPushConstants(cmd, sliceLayout_,
                          VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(axis),
                          &axis);
@@ -553,7 +568,7 @@ Status VolumePass::recordSlices(VkCommandBuffer cmd, const RenderView& view,
 }
 
 Status VolumePass::recordVolumes(VkCommandBuffer cmd, const RenderView& view,
-                                 const RenderTargetInfo& target, FrameStats& stats) {
+                                 const RenderTargetInfo& target, uint32_t set, FrameStats& stats) {
   bool bound = false;
   for (size_t i = 0; i < view.volumes.size(); ++i) {
     if (!view.volumes[i].showVolume) {
@@ -575,14 +590,14 @@ Status VolumePass::recordVolumes(VkCommandBuffer cmd, const RenderView& view,
       vkCmdSetScissor(cmd, 0, 1, &scissor);
       vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, *pipeline);
       vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, volumeLayout_, 0, 1,
-                              &frameDepthSet_, 0, nullptr);
+                              &frameDepthSets_.at(set), 0, nullptr);
       const auto samples = static_cast<int32_t>(target.samples);
       vkCmdPushConstants(cmd, volumeLayout_, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(samples),
                          &samples);
       bound = true;
     }
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, volumeLayout_, 1, 1,
-                            &slots_[i].set, 0, nullptr);
+                            &slots_[frameSlot_][i].set, 0, nullptr);
     vkCmdDraw(cmd, 36, 1, 0, 0);
     ++stats.drawCalls;
     ++stats.volumes;

@@ -221,15 +221,6 @@ int64_t unixMsNow() {
 
 }  // namespace
 
-std::string_view auditTypeName(AuditEvent::Type type) {
-  for (const auto& [t, text] : kTypeNames) {
-    if (t == type) {
-      return text;
-    }
-  }
-  return "unknown";
-}
-
 AuditEvent annotationEvent(const JournalAnnotation& annotation, std::string role) {
   std::string json = "{\"id\":" + std::to_string(annotation.id) + ",\"position\":";
   appendPoint(json, annotation.positionMm);
@@ -264,7 +255,7 @@ AuditEvent measurementEvent(const JournalMeasurement& measurement, std::string r
 }
 
 AuditEvent annotationRemovedEvent(uint64_t id, AnnotationKind kind, uint64_t tick,
-                                  uint32_t clientId, std::string name, std::string role) {
+                                  uint64_t clientId, std::string name, std::string role) {
   const char* kindName = kind == AnnotationKind::Measurement ? "measurement" : "annotation";
   std::string json = "{\"id\":" + std::to_string(id) + ",\"tick\":" + std::to_string(tick) +
                      ",\"kind\":\"" + kindName + "\"}";
@@ -836,7 +827,7 @@ Result<std::vector<JournalAnnotation>> Journal::loadAnnotations() const {
   while ((rc = s.step()) == SQLITE_ROW) {
     JournalAnnotation a;
     a.id = static_cast<uint64_t>(s.int64(0));
-    a.authorClientId = static_cast<uint32_t>(s.int64(1));
+    a.authorClientId = static_cast<uint64_t>(s.int64(1));
     a.author = s.text(2);
     a.positionMm = {s.real(3), s.real(4), s.real(5)};
     a.text = s.text(6);
@@ -864,7 +855,7 @@ Result<std::vector<JournalMeasurement>> Journal::loadMeasurements() const {
     if (out.empty() || out.back().id != id) {
       JournalMeasurement m;
       m.id = id;
-      m.authorClientId = static_cast<uint32_t>(s.int64(1));
+      m.authorClientId = static_cast<uint64_t>(s.int64(1));
       m.author = s.text(2);
       m.text = s.text(3);
       m.createdTick = static_cast<uint64_t>(s.int64(4));
@@ -894,7 +885,7 @@ Result<std::vector<JournalEntry>> Journal::loadAudit() const {
                           s.text(2) + "'");
     }
     out.push_back(JournalEntry{s.int64(0), s.int64(1),
-                               AuditEvent{*type, static_cast<uint32_t>(s.int64(3)), s.text(4),
+                               AuditEvent{*type, static_cast<uint64_t>(s.int64(3)), s.text(4),
                                           s.text(5), s.text(6), s.text(7)}});
   }
   if (rc != SQLITE_DONE) {

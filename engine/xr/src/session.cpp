@@ -218,7 +218,15 @@ Status Session::frame(render::Renderer& renderer, const FrameCallbacks& callback
                                                        e.fov.angleUp, e.fov.angleDown, nearZ, farZ);
       e.camera.position = e.pose.position;
     }
+    if (info.viewsValid) {
+      info.head = info.eyes[0].camera;
+      info.head.position = 0.5F * (info.eyes[0].pose.position + info.eyes[1].pose.position);
+      Pose head = info.eyes[0].pose;
+      head.position = info.head.position;
+      info.head.view = glm::inverse(head.matrix());
+    }
   }
+  info.viewSize = {swapchain_->width(), swapchain_->height()};
   if (callbacks.update) {
     callbacks.update(info);
   }
@@ -231,20 +239,24 @@ Status Session::frame(render::Renderer& renderer, const FrameCallbacks& callback
     if (Status s = swapchain_->acquire(); !s) {
       return s;
     }
+    // One stereo frame: both eyes into both layers of the swapchain image
+    // (a multiview pass, or one pass per eye, as the renderer decides).
+    render::RenderView view = callbacks.view(info, info.head);
+    view.viewCount = 2;
+    view.eyes = {info.eyes[0].camera, info.eyes[1].camera};
+    if (info.blendMode != XR_ENVIRONMENT_BLEND_MODE_OPAQUE) {
+      view.clearColor = {0.0F, 0.0F, 0.0F, 0.0F};  // the real world shows through
+    } else {
+      view.clearColor.a = 1.0F;
+    }
+    render::FrameSync sync;
+    if (runtime_.depthLayerSupported()) {
+      sync.afterPass = [this](VkCommandBuffer cmd) { swapchain_->recordDepthCopy(cmd); };
+    }
+    if (Status s = renderer.render(view, swapchain_->target(), sync); !s) {
+      return s;
+    }
     for (int eye = 0; eye < 2; ++eye) {
-      render::RenderView view = callbacks.view(info, eye, info.eyes[eye].camera);
-      if (info.blendMode != XR_ENVIRONMENT_BLEND_MODE_OPAQUE) {
-        view.clearColor = {0.0F, 0.0F, 0.0F, 0.0F};  // the real world shows through
-      } else {
-        view.clearColor.a = 1.0F;
-      }
-      Result<render::RenderTargetInfo> target = swapchain_->target(eye);
-      if (!target) {
-        return target.error();
-      }
-      if (Status s = renderer.render(view, *target); !s) {
-        return s;
-      }
       const XrRect2Di rect{{0, 0},
                            {static_cast<int32_t>(swapchain_->width()),
                             static_cast<int32_t>(swapchain_->height())}};

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "medverse/render/context.h"
-#include "medverse/render/vk_result.h"
 
 namespace medverse::xr {
 namespace {
@@ -64,7 +63,9 @@ Status StereoSwapchain::init(XrSession session) {
   info.arraySize = 2;
   info.mipCount = 1;
   MV_XR_TRY(instance_, xrCreateSwapchain(session, &info, &color_));
-  info.usageFlags = XR_SWAPCHAIN_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT;
+  // Filled by a copy of the scene pass's depth (recordDepthCopy).
+  info.usageFlags =
+      XR_SWAPCHAIN_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | XR_SWAPCHAIN_USAGE_TRANSFER_DST_BIT;
   info.format = depthFormat_;
   MV_XR_TRY(instance_, xrCreateSwapchain(session, &info, &depth_));
   Result<std::vector<VkImage>> ci = enumerateImages(instance_, color_);
@@ -78,95 +79,29 @@ Status StereoSwapchain::init(XrSession session) {
   }
   depthImages_ = std::move(*di);
 
-  VkDevice device = context_.device();
-  auto makeViews = [&](const std::vector<VkImage>& images, VkFormat format, VkImageAspectFlags aspect,
-                       std::vector<VkImageView>& views) -> Status {
-    for (VkImage image : images) {
-      for (uint32_t eye = 0; eye < 2; ++eye) {
-        VkImageViewCreateInfo v{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
-        v.image = image;
-        v.viewType = VK_IMAGE_VIEW_TYPE_2D;
-        v.format = format;
-        v.subresourceRange = {aspect, 0, 1, eye, 1};
-        VkImageView view = VK_NULL_HANDLE;
-        MV_VK_TRY(vkCreateImageView(device, &v, nullptr, &view));
-        views.push_back(view);
-      }
-    }
-    return {};
-  };
-  if (Status s = makeViews(colorImages_, kColorFormat, VK_IMAGE_ASPECT_COLOR_BIT, colorViews_); !s) {
-    return s;
+  // The scene pass draws the colour images directly (single-sample, as the
+  // runtime composites them) and keeps its depth for the copy into the
+  // depth swapchain.
+  render::ExternalImages images;
+  images.images = colorImages_;
+  images.format = kColorFormat;
+  images.extent = {width_, height_};
+  images.viewCount = 2;
+  images.finalLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+  images.depthFormat = depthFormat_;
+  images.keepDepth = true;
+  Result<std::unique_ptr<render::ExternalImageTarget>> target =
+      render::ExternalImageTarget::create(context_, images, VK_SAMPLE_COUNT_1_BIT);
+  if (!target) {
+    return makeError("XR swapchain target: " + target.error().message);
   }
-  if (Status s = makeViews(depthImages_, depthFormat_, VK_IMAGE_ASPECT_DEPTH_BIT, depthViews_); !s) {
-    return s;
-  }
-
-  // The runtime hands images over in attachment layouts and takes them back
-  // in the same (XR_KHR_vulkan_enable); depth is stored for the depth layer.
-  VkAttachmentDescription a[2]{};
-  a[0].format = kColorFormat;
-  a[0].samples = VK_SAMPLE_COUNT_1_BIT;
-  a[0].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-  a[0].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-  a[0].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
-  a[0].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-  a[0].initialLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
-  a[0].finalLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
-  a[1] = a[0];
-  a[1].format = depthFormat_;
-  a[1].initialLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
-  a[1].finalLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
-  VkAttachmentReference colorRef{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
-  VkAttachmentReference depthRef{1, VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL};
-  VkSubpassDescription subpass{};
-  subpass.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;
-  subpass.colorAttachmentCount = 1;
-  subpass.pColorAttachments = &colorRef;
-  subpass.pDepthStencilAttachment = &depthRef;
-  const VkPipelineStageFlags attachmentStages = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |
-                                                VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT |
-                                                VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT;
-  const VkAccessFlags attachmentWrites =
-      VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
-  VkSubpassDependency deps[2]{};
-  deps[0].srcSubpass = VK_SUBPASS_EXTERNAL;
-  deps[0].dstSubpass = 0;
-  deps[0].srcStageMask = attachmentStages;
-  deps[0].srcAccessMask = attachmentWrites;
-  deps[0].dstStageMask = attachmentStages;
-  deps[0].dstAccessMask = attachmentWrites | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT |
-                          VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_READ_BIT;
-  deps[1].srcSubpass = 0;
-  deps[1].dstSubpass = VK_SUBPASS_EXTERNAL;
-  deps[1].srcStageMask = attachmentStages;
-  deps[1].srcAccessMask = attachmentWrites;
-  deps[1].dstStageMask = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
-  deps[1].dstAccessMask = VK_ACCESS_MEMORY_READ_BIT;
-  VkRenderPassCreateInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
-  rp.attachmentCount = 2;
-  rp.pAttachments = a;
-  rp.subpassCount = 1;
-  rp.pSubpasses = &subpass;
-  rp.dependencyCount = 2;
-  rp.pDependencies = deps;
-  MV_VK_TRY(vkCreateRenderPass(device, &rp, nullptr, &renderPass_));
+  target_ = std::move(*target);
   return {};
 }
 
 StereoSwapchain::~StereoSwapchain() {
-  VkDevice device = context_.device();
-  vkDeviceWaitIdle(device);
-  for (auto& [key, fb] : framebuffers_) {
-    vkDestroyFramebuffer(device, fb, nullptr);
-  }
-  for (VkImageView v : colorViews_) {
-    vkDestroyImageView(device, v, nullptr);
-  }
-  for (VkImageView v : depthViews_) {
-    vkDestroyImageView(device, v, nullptr);
-  }
-  vkDestroyRenderPass(device, renderPass_, nullptr);
+  vkDeviceWaitIdle(context_.device());
+  target_.reset();
   if (color_ != XR_NULL_HANDLE) {
     xrDestroySwapchain(color_);
   }
@@ -193,29 +128,48 @@ Status StereoSwapchain::release() {
   return {};
 }
 
-Result<render::RenderTargetInfo> StereoSwapchain::target(int eye) {
-  auto key = std::make_tuple(colorIndex_, depthIndex_, eye);
-  auto it = framebuffers_.find(key);
-  if (it == framebuffers_.end()) {
-    VkImageView views[2] = {colorViews_[colorIndex_ * 2 + eye], depthViews_[depthIndex_ * 2 + eye]};
-    VkFramebufferCreateInfo fb{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
-    fb.renderPass = renderPass_;
-    fb.attachmentCount = 2;
-    fb.pAttachments = views;
-    fb.width = width_;
-    fb.height = height_;
-    fb.layers = 1;
-    VkFramebuffer framebuffer = VK_NULL_HANDLE;
-    MV_VK_TRY(vkCreateFramebuffer(context_.device(), &fb, nullptr, &framebuffer));
-    it = framebuffers_.emplace(key, framebuffer).first;
+render::RenderTargetInfo StereoSwapchain::target() const {
+  return target_->info(colorIndex_);
+}
+
+void StereoSwapchain::recordDepthCopy(VkCommandBuffer cmd) const {
+  VkImageMemoryBarrier before[2]{};
+  for (VkImageMemoryBarrier& b : before) {
+    b.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER;
+    b.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    b.subresourceRange = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 1, 0, 2};
   }
-  render::RenderTargetInfo info;
-  info.renderPass = renderPass_;
-  info.framebuffer = it->second;
-  info.extent = {width_, height_};
-  info.samples = VK_SAMPLE_COUNT_1_BIT;
-  info.colorFormat = kColorFormat;
-  return info;
+  // The scene's depth, as the pass left it (read-only after subpass 1).
+  before[0].srcAccessMask = VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
+  before[0].dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+  before[0].oldLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_READ_ONLY_OPTIMAL;
+  before[0].newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+  before[0].image = target_->depthImage();
+  // The runtime's image: every texel is rewritten, so its contents can go.
+  before[1].srcAccessMask = 0;
+  before[1].dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+  before[1].oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+  before[1].newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+  before[1].image = depthImages_[depthIndex_];
+  vkCmdPipelineBarrier(cmd,
+                       VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT |
+                           VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT |
+                           VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+                       VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, 2, before);
+  VkImageCopy region{};
+  region.srcSubresource = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 0, 2};
+  region.dstSubresource = region.srcSubresource;
+  region.extent = {width_, height_, 1};
+  vkCmdCopyImage(cmd, target_->depthImage(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                 depthImages_[depthIndex_], VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+  VkImageMemoryBarrier after = before[1];
+  after.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+  after.dstAccessMask = VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT;
+  after.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+  after.newLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0,
+                       0, nullptr, 0, nullptr, 1, &after);
 }
 
 }  // namespace medverse::xr

@@ -6,30 +6,32 @@
 #include <filesystem>
 #include <string>
 
+#include "medverse/app/client_scene.h"
 #include "medverse/core/result.h"
+#include "medverse/render/camera.h"
 #include "medverse/render/context.h"
 #include "medverse/render/image_io.h"
 
 namespace medverse::app {
 
-// Which patient case the room shows.
-enum class CaseSource {
-  None,    // the empty room with its test object
-  Sample,  // the sample case (ch2better + AAL), cached in cacheDir
-  Path,    // casePath: a case bundle directory or a NIfTI file
+// Fields of view for stereo renders.
+enum class StereoFov {
+  Symmetric,  // each eye has the mono camera's symmetric frustum
+  Headset,    // render::typicalHeadsetFov: asymmetric, about 94 x 94 degrees per eye
 };
 
 struct HeadlessOptions {
-  uint32_t width = 1280;
+  uint32_t width = 1280;  // per eye when stereo
   uint32_t height = 720;
   uint32_t frames = 1;
   std::filesystem::path screenshot;  // empty: do not write a file
   bool validation = render::validationRequestedByEnv();
-  uint32_t avatars = 0;  // people around the table (0..4), see demo_people.h
-  bool ui = false;       // the desktop overlay and an in-world control panel
-  CaseSource caseSource = CaseSource::None;
-  std::filesystem::path casePath;
-  std::filesystem::path cacheDir;  // for the sample case; empty: no cache
+  // Stereo: one multiview pass renders both eyes; the image (and screenshot)
+  // is side by side, left eye on the left, 2 * width wide.
+  bool stereo = false;
+  float ipd = render::kDefaultIpd;  // metres
+  StereoFov stereoFov = StereoFov::Symmetric;
+  SceneOptions scene;
 };
 
 struct HeadlessReport {
@@ -41,7 +43,7 @@ struct HeadlessReport {
   uint32_t drawCalls = 0;
   uint64_t triangles = 0;
   uint32_t volumes = 0;  // volume instances ray-marched in the last frame
-  render::RgbaImage image;  // the last frame
+  render::RgbaImage image;  // the last frame (side by side when stereo)
 };
 
 Result<HeadlessReport> runHeadless(const HeadlessOptions& options);

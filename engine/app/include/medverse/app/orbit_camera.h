@@ -20,6 +20,21 @@ struct OrbitCamera {
 
   [[nodiscard]] glm::vec3 eye() const;
   [[nodiscard]] render::CameraView view(float aspect) const;
+
+  // Desktop controls, in pixels of mouse travel and wheel notches.
+  // Dragging right turns the camera to the left around the target (the
+  // scene follows the mouse); dragging down raises it to look from above.
+  void orbit(float dxPixels, float dyPixels);
+  // Moves the target (and the camera with it) so that the point under the
+  // cursor follows the mouse; viewportHeight in pixels sets the scale.
+  void pan(float dxPixels, float dyPixels, float viewportHeight);
+  // Positive notches move closer; each notch is 10% of the distance.
+  void zoom(float notches);
+
+  static constexpr float kRadiansPerPixel = 0.005F;
+  static constexpr float kMaxPitch = 1.5F;  // just short of straight up or down
+  static constexpr float kMinDistance = 0.2F;
+  static constexpr float kMaxDistance = 40.0F;
 };
 
 }  // namespace medverse::app

@@ -20,6 +20,13 @@ class GpuAllocator;
 // True when MEDVERSE_VALIDATION=1 is set (tests always set it).
 bool validationRequestedByEnv();
 
+// How stereo (2-view) targets are drawn.
+enum class MultiviewPolicy {
+  Auto,           // native multiview unless the driver is known to get it wrong
+  Native,         // always one multiview pass (VK_KHR_multiview)
+  PerViewPasses,  // one single-view pass per eye into the same 2-layer images
+};
+
 struct ContextOptions {
   bool validation = validationRequestedByEnv();
   std::string applicationName = "MedVerse";
@@ -39,6 +46,9 @@ struct ContextOptions {
     std::function<VkResult(VkPhysicalDevice, const VkDeviceCreateInfo&, VkDevice*)> createDevice;
   };
   ExternalCreation external;
+
+  // MEDVERSE_MULTIVIEW=native|per-view overrides Auto (benchmarks, bug hunts).
+  MultiviewPolicy multiview = MultiviewPolicy::Auto;
 };
 
 // What the validation layer reported since the context was created. Any
@@ -72,6 +82,15 @@ class Context {
     return properties_.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
   }
   [[nodiscard]] bool validationEnabled() const { return validation_; }
+  // VK_KHR_multiview (core in 1.1) is enabled: stereo targets can be made.
+  [[nodiscard]] bool multiviewEnabled() const { return multiview_; }
+  // Stereo frames are drawn by one multiview pass (true) or by one pass per
+  // view (false). On Mesa's lavapipe 22.3 triangles of view 1 that need
+  // clipping (anything crossing the near plane: floors, walls) land in
+  // layer 0, so Auto draws per view there; see docs/RENDERING.md.
+  [[nodiscard]] bool nativeMultiview() const { return nativeMultiview_; }
+  // Whether a device extension (ContextOptions::deviceExtensions) is enabled.
+  [[nodiscard]] bool deviceExtensionEnabled(const std::string& name) const;
   [[nodiscard]] ValidationReport validationReport() const;
   [[nodiscard]] GpuAllocator& allocator() { return *allocator_; }
 
@@ -103,6 +122,9 @@ class Context {
   VkFence uploadFence_ = VK_NULL_HANDLE;
   std::mutex submitMutex_;
   bool validation_ = false;
+  bool multiview_ = false;
+  bool nativeMultiview_ = false;
+  std::vector<std::string> deviceExtensions_;
   std::unique_ptr<GpuAllocator> allocator_;
 
   mutable std::mutex reportMutex_;

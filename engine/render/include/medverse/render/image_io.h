@@ -21,6 +21,10 @@ struct RgbaImage {
   }
 };
 
+// The two eyes of a stereo frame next to each other (left eye on the left),
+// as in a side-by-side stereo photo; the eyes must have the same size.
+Result<RgbaImage> sideBySide(const RgbaImage& left, const RgbaImage& right);
+
 Status writePng(const std::filesystem::path& path, const RgbaImage& image);
 Result<RgbaImage> readPng(const std::filesystem::path& path);
 

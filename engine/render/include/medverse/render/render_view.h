@@ -57,6 +57,10 @@ struct MeshInstance {
   Material material;
 };
 
+// Views drawn by one pass: 1 (mono) or 2 (stereo, one multiview pass into a
+// 2-layer target; layer 0 is the left eye).
+inline constexpr uint32_t kMaxViews = 2;
+
 // --- Volume hologram (VolumePass; see docs/RENDERING.md) ---
 
 inline constexpr uint32_t kMaxClipPlanes = 6;
@@ -102,7 +106,9 @@ struct VolumeInstance {
 };
 
 struct RenderView {
-  CameraView camera;
+  CameraView camera;                     // mono (viewCount == 1)
+  std::array<CameraView, kMaxViews> eyes;  // stereo (viewCount == 2): left, right
+  uint32_t viewCount = 1;  // must equal the target's viewCount
   std::vector<Light> lights;  // at most kMaxLights are used
   glm::vec3 skyAmbient{0.25F, 0.27F, 0.30F};
   glm::vec3 groundAmbient{0.10F, 0.10F, 0.10F};
@@ -113,6 +119,12 @@ struct RenderView {
   std::vector<UiPanel> panels;
   UiDrawData overlay;
   std::vector<VolumeInstance> volumes;  // at most kMaxVolumes
+
+
+  // The camera of view `i` (gl_ViewIndex in shaders): `camera` in mono.
+  [[nodiscard]] const CameraView& cameraFor(uint32_t i) const {
+    return viewCount == 1 ? camera : eyes[i];
+  }
 };
 
 inline constexpr uint32_t kMaxLights = 8;

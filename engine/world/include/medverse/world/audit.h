@@ -1,40 +1,62 @@
 #pragma once
 // What the consult session reports for its audit trail: who joined or left,
 // with which role, control grants and revocations, refused intents, and the
-// annotations and measurements participants made. The session hands each
-// event to an AuditSink and acknowledges the action to the participant only
-// once record() has returned success (the Journal commits it to disk first).
+// annotations and measurements participants made.
+//
+// The server calls record() at the moment it decides (a join, a grant, a
+// refusal, a new annotation), before it tells any client. A persistent sink
+// (the SQLite Journal, journal.h) returns only once the event is on disk, so
+// an acknowledged annotation survives a server crash; when record() fails
+// for an annotation or measurement, the server refuses it instead of
+// applying it.
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "medverse/core/result.h"
 
 namespace medverse::world {
 
+enum class AuditType : uint8_t {
+  Join,
+  Leave,
+  Role,
+  Grant,
+  Revoke,
+  Refusal,
+  Annotation,
+  Measurement,
+  AnnotationRemoved,
+};
+
+// "join", "leave", "role", "grant", "revoke", "refusal", "annotation",
+// "measurement", "annotation-removed".
+[[nodiscard]] std::string_view auditTypeName(AuditType type);
+
 struct AuditEvent {
-  enum class Type {
-    Join,
-    Leave,
-    Role,
-    Grant,
-    Revoke,
-    Refusal,
-    Annotation,
-    Measurement,
-    AnnotationRemoved
-  };
-  Type type;
-  uint32_t clientId;        // who acted (the author, the one refused, the one granted)
+  using Type = AuditType;
+  Type type = Type::Join;
+  uint64_t clientId = 0;    // who acted (the author, the one refused, the one granting)
   std::string name;         // their display name
-  std::string role;         // their role name ("expert", ...)
-  std::string detail;       // short human-readable context ("move intent: spectator")
-  std::string payloadJson;  // structured data; see journal.h for the annotation types
+  std::string role;         // roleName() of their role
+  std::string detail;       // one human-readable line
+  std::string payloadJson;  // machine-readable details, a JSON object (see journal.h
+                            // for the annotation and measurement payloads)
 };
 
 class AuditSink {
  public:
+  AuditSink() = default;
+  AuditSink(const AuditSink&) = delete;
+  AuditSink& operator=(const AuditSink&) = delete;
+  AuditSink(AuditSink&&) = default;
+  AuditSink& operator=(AuditSink&&) = default;
   virtual ~AuditSink() = default;
-  virtual Status record(const AuditEvent&) = 0;
+  // Returns once the event is recorded (durably, for a persistent sink).
+  virtual Status record(const AuditEvent& event) = 0;
 };
+
+// Escapes text for a JSON string literal (quotes not included).
+[[nodiscard]] std::string jsonEscape(std::string_view text);
 
 }  // namespace medverse::world

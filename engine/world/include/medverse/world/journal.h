@@ -49,7 +49,7 @@ inline constexpr int32_t kJournalApplicationId = 0x4D564A31;
 
 struct JournalAnnotation {
   uint64_t id = 0;
-  uint32_t authorClientId = 0;
+  uint64_t authorClientId = 0;
   std::string author;
   glm::dvec3 positionMm{0.0};
   std::string text;
@@ -58,7 +58,7 @@ struct JournalAnnotation {
 
 struct JournalMeasurement {
   uint64_t id = 0;
-  uint32_t authorClientId = 0;
+  uint64_t authorClientId = 0;
   std::string author;
   std::vector<glm::dvec3> pointsMm;  // at least two
   std::string text;
@@ -77,10 +77,9 @@ struct JournalEntry {
 [[nodiscard]] AuditEvent measurementEvent(const JournalMeasurement& measurement, std::string role);
 enum class AnnotationKind : uint8_t { Annotation, Measurement };
 [[nodiscard]] AuditEvent annotationRemovedEvent(uint64_t id, AnnotationKind kind, uint64_t tick,
-                                                uint32_t clientId, std::string name,
+                                                uint64_t clientId, std::string name,
                                                 std::string role);
 
-[[nodiscard]] std::string_view auditTypeName(AuditEvent::Type type);
 
 class Journal final : public AuditSink {
  public:

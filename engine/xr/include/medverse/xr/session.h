@@ -5,6 +5,7 @@
 // and one frame of wait → begin → input → locate views → render → end.
 #include <array>
 #include <functional>
+#include <glm/vec2.hpp>
 #include <memory>
 
 #include "medverse/core/result.h"
@@ -34,6 +35,10 @@ struct XrFrameInfo {
   bool shouldRender = false;
   bool viewsValid = false;     // `eyes` located (head tracked)
   std::array<EyeView, 2> eyes;
+  // The head between the eyes: the left eye's orientation and projection at
+  // the eyes' midpoint (labels and billboards face it).
+  render::CameraView head;
+  glm::uvec2 viewSize{0, 0};  // pixels per eye (the swapchain's layer size)
   FrameInput input;
   XrEnvironmentBlendMode blendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
 };
@@ -41,9 +46,12 @@ struct XrFrameInfo {
 struct FrameCallbacks {
   // Every frame, after input sync: app logic (grabs, menus, quitting).
   std::function<void(const XrFrameInfo&)> update;
-  // The view to draw for one eye; the clear colour's alpha is then set for
-  // the blend mode (1 opaque, 0 for alpha-blend and additive AR).
-  std::function<render::RenderView(const XrFrameInfo&, int eye, const render::CameraView&)> view;
+  // The scene to draw this frame, seen from `head` (XrFrameInfo::head). The
+  // session then draws it for both eyes in one stereo frame (viewCount 2,
+  // eyes = the located views, into both layers of the swapchain) and sets
+  // the clear colour's alpha for the blend mode (1 opaque, 0 for
+  // alpha-blend and additive AR).
+  std::function<render::RenderView(const XrFrameInfo&, const render::CameraView& head)> view;
 };
 
 class Session {

@@ -1,14 +1,17 @@
 #pragma once
-// One 2-layer array swapchain for colour and one for depth (layer i = eye i),
-// with a render pass and per-eye framebuffers over each layer so that the
-// renderer draws each eye into its layer. The images belong to the runtime;
-// between acquire and release they are ours, in attachment layouts.
-#include <map>
+// One 2-layer array swapchain for colour and one for depth (layer i = eye i).
+// The renderer draws into the colour images through the shared scene render
+// pass (render::ExternalImageTarget: both eyes in one multiview pass, or one
+// pass per eye where the driver's multiview is not trusted), with a depth
+// attachment of its own that the volume pass can read; that depth is copied
+// into the depth swapchain for XR_KHR_composition_layer_depth. The images
+// belong to the runtime; between acquire and release they are ours, in
+// attachment layouts.
 #include <memory>
-#include <tuple>
 #include <vector>
 
 #include "medverse/core/result.h"
+#include "medverse/render/external_image_target.h"
 #include "medverse/render/render_target.h"
 #include "medverse/xr/xr_check.h"
 
@@ -31,7 +34,11 @@ class StereoSwapchain {
 
   Status acquire();  // acquire + wait, colour and depth
   Status release();
-  [[nodiscard]] Result<render::RenderTargetInfo> target(int eye);
+  // The stereo target (2 layers) over the acquired colour image.
+  [[nodiscard]] render::RenderTargetInfo target() const;
+  // After the scene pass: copies its depth (both layers) into the acquired
+  // depth swapchain image, which is left in DEPTH_STENCIL_ATTACHMENT_OPTIMAL.
+  void recordDepthCopy(VkCommandBuffer cmd) const;
 
   [[nodiscard]] XrSwapchain color() const { return color_; }
   [[nodiscard]] XrSwapchain depth() const { return depth_; }
@@ -52,10 +59,7 @@ class StereoSwapchain {
   XrSwapchain depth_ = XR_NULL_HANDLE;
   std::vector<VkImage> colorImages_;
   std::vector<VkImage> depthImages_;
-  std::vector<VkImageView> colorViews_;  // [image * 2 + eye]
-  std::vector<VkImageView> depthViews_;
-  VkRenderPass renderPass_ = VK_NULL_HANDLE;
-  std::map<std::tuple<uint32_t, uint32_t, int>, VkFramebuffer> framebuffers_;
+  std::unique_ptr<render::ExternalImageTarget> target_;
   uint32_t colorIndex_ = 0;
   uint32_t depthIndex_ = 0;
 };

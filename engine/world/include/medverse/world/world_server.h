@@ -1,0 +1,120 @@
+#pragma once
+// The authoritative side of a consult room: the secure transport, the world,
+// the session rules, and replication to every client.
+//
+// Single-threaded and poll-based like net::Server. poll() handles the network
+// (joins, leaves, acknowledgements, avatar poses and the grab owner's
+// transform stream, which apply at once; reliable intents, which are queued);
+// tick() is one fixed step: it applies queued intents in arrival order
+// (simultaneous grabs of a free hologram resolved first, deterministically),
+// enforces timeouts, and sends each client a snapshot. run() alternates them
+// at the tick rate with no sleeping: it waits inside the network service.
+//
+// Replication: each client is sent, per tick, the relevant actors whose
+// properties changed since the newest state of that actor the client has
+// acknowledged (a delta against its last acknowledged snapshot), within a
+// per-client byte budget shared out by priority. An actor the client has not
+// acknowledged yet goes in full. docs/PROTOCOL.md has the layout.
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "medverse/core/result.h"
+#include "medverse/net/role.h"
+#include "medverse/net/server.h"
+#include "medverse/world/audit.h"
+#include "medverse/world/journal.h"
+#include "medverse/world/session_rules.h"
+#include "medverse/world/world.h"
+
+namespace medverse::world {
+
+struct WorldServerConfig {
+  net::ServerConfig net;
+  uint32_t tickHz = 60;
+  // A participant who reconnects within this time resumes their identity:
+  // the same player state and avatar, role and control grant.
+  uint32_t reconnectGraceMs = 30000;
+  // A hologram held without a move for this long is released.
+  uint32_t grabTimeoutMs = 3000;
+  // Snapshot bytes per second per client (before transport overhead); when
+  // the relevant changes exceed it, actors take turns by priority.
+  uint32_t snapshotBytesPerSecond = 512 * 1024;
+  SessionOptions rules;
+  std::string caseName;
+  std::string caseHash;  // hex, announced to clients
+  // The case bundle directory, offered to every client on the Assets channel
+  // (net/asset_transfer.h: hashed chunks, resumable, flow-controlled);
+  // empty: clients must already have the case.
+  std::filesystem::path caseDirectory;
+  // Where join/leave/grant/refusal/annotation/measurement events go before
+  // they take effect (audit.h); not owned; may be null.
+  AuditSink* audit = nullptr;
+  // Annotations and measurements to put back in the room at start, from the
+  // journal of an earlier run (Journal::loadAnnotations/loadMeasurements);
+  // new ones continue their id sequences.
+  std::vector<JournalAnnotation> restoredAnnotations;
+  std::vector<JournalMeasurement> restoredMeasurements;
+  // Milliseconds on a monotonic clock; defaults to std::chrono::steady_clock.
+  std::function<uint64_t()> nowMs;
+};
+
+// What the server knows about one participant.
+struct ParticipantInfo {
+  ClientId clientId = 0;
+  std::string name;
+  net::Role role = net::Role::Spectator;
+  bool hasControl = false;
+  bool connected = false;
+  NetId playerState = 0;
+  NetId avatar = 0;
+};
+
+struct WorldServerStats {
+  uint64_t ticks = 0;
+  double lastTickMs = 0.0;  // CPU time of the server thread in tick()
+  double meanTickMs = 0.0;  // over all ticks
+  uint64_t snapshotsSent = 0;
+  uint64_t snapshotBytes = 0;  // payload before sealing
+  uint64_t refusals = 0;
+};
+
+class WorldServer {
+ public:
+  [[nodiscard]] static Result<WorldServer> start(WorldServerConfig config);
+
+  WorldServer(WorldServer&&) noexcept;
+  WorldServer& operator=(WorldServer&&) noexcept;
+  WorldServer(const WorldServer&) = delete;
+  WorldServer& operator=(const WorldServer&) = delete;
+  ~WorldServer();
+
+  [[nodiscard]] uint16_t port() const;
+  [[nodiscard]] uint32_t tickHz() const;
+
+  void poll(uint32_t timeoutMs);
+  void tick();
+  // Polls and ticks at the tick rate until `stop` becomes true.
+  void run(const std::atomic<bool>& stop);
+
+  [[nodiscard]] World& world();
+  [[nodiscard]] NetId hologram() const;
+  [[nodiscard]] std::optional<ParticipantInfo> participant(ClientId id) const;
+  [[nodiscard]] std::vector<ParticipantInfo> participants() const;
+  [[nodiscard]] WorldServerStats stats() const;
+  // Reliable intents received and waiting for the next tick.
+  [[nodiscard]] size_t queuedIntents() const;
+  [[nodiscard]] net::Server& transport();
+
+ private:
+  struct Impl;
+  explicit WorldServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace medverse::world
