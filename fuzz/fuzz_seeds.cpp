@@ -21,6 +21,11 @@
 #include "medverse/net/handshake.h"
 #include "medverse/net/key.h"
 #include "medverse/net/packet_crypto.h"
+#include "medverse/world/components.h"
+#include "medverse/world/intents.h"
+#include "medverse/world/rpc.h"
+#include "medverse/world/world.h"
+#include "wire.h"
 
 using namespace medverse;
 using namespace medverse::net;
@@ -177,6 +182,72 @@ void caseBundleSeeds() {
   fs::remove_all(dir.parent_path(), ignored);
 }
 
+// Snapshot bodies in WorldServer's layout (header, gone ids, entries: net id,
+// full flag, class, owner, presence bits, properties), for every consult
+// class, then a delta that updates one property of each.
+void worldSeeds() {
+  using namespace medverse::world;
+  registerConsultClasses();
+  World world;
+  std::vector<NetId> ids;
+  for (ClassId cls : {classes::kPlayerState, classes::kAvatar, classes::kHologram,
+                      classes::kAnnotation, classes::kMeasurement}) {
+    ids.push_back(world.spawn(*findActorClass(cls), 7).netId());
+  }
+  auto body = [&](uint64_t sequence, bool full) {
+    BitWriter w;
+    wire::SnapshotHeader header;
+    header.sequence = sequence;
+    header.tick = 100 + sequence;
+    writeAll(w, wire::SnapshotHeader::type(), &header);
+    w.writeVarUint(full ? 0 : 1);  // gone: none, or one unknown id
+    if (!full) {
+      w.writeVarUint(999);
+    }
+    w.writeVarUint(ids.size());
+    for (NetId id : ids) {
+      Actor& actor = *world.find(id);
+      w.writeVarUint(id);
+      w.writeBool(full);
+      if (full) {
+        w.writeVarUint(actor.classId());
+      }
+      w.writeBool(true);
+      w.writeVarUint(actor.owner());
+      const auto& props = actor.actorClass().properties;
+      for (size_t i = 0; i < props.size(); ++i) {
+        w.writeBool(full || i == 0);
+      }
+      for (size_t i = 0; i < props.size(); ++i) {
+        if (full || i == 0) {
+          writeProperty(w, *props[i].desc, &actor.component(props[i].component));
+        }
+      }
+    }
+    return std::vector<uint8_t>(w.bytes().begin(), w.bytes().end());
+  };
+  seed("fuzz_world_snapshot", "full", body(1, true));
+  seed("fuzz_world_snapshot", "full-then-delta", fuzz::joinFiles({body(1, true), body(2, false)}));
+
+  auto rpc = [](const char* name, const auto& params, NetId target) {
+    BitWriter w;
+    writeRpc(w, target, params);
+    seed("fuzz_world_rpc", name, std::vector<uint8_t>(w.bytes().begin(), w.bytes().end()));
+  };
+  rpc("grab", GrabIntent{}, 3);
+  MoveIntent move;
+  move.transform.position = {0.1F, 1.2F, -0.4F};
+  rpc("move", move, 3);
+  rpc("preset", SetPresetIntent{2}, 3);
+  rpc("window", SetWindowIntent{40.0F, 400.0F}, 3);
+  rpc("clip", SetClipPlaneIntent{1, {}}, 3);
+  rpc("annotation", AddAnnotationIntent{{1.0F, 2.0F, 3.0F}, "lesion, 4 mm"}, 0);
+  rpc("measurement", AddMeasurementIntent{{0, 0, 0}, {10, 0, 0}, "width"}, 0);
+  rpc("grant", GrantControlIntent{42}, 0);
+  rpc("refused", RefusedRpc{"grab", "someone else holds it"}, 0);
+  rpc("notice", NoticeRpc{5, 4, 42, "Dr. Ada annotated"}, 0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -192,5 +263,6 @@ int main(int argc, char** argv) {
   packetSeeds();
   assetSeeds();
   caseBundleSeeds();
+  worldSeeds();
   return 0;
 }

@@ -174,6 +174,31 @@ TEST_CASE("dicom: an RLE frame header with an impossible segment count is refuse
   checkRefused(file, "RLE frame at byte");
 }
 
+TEST_CASE("dicom: a stray delimiter tag with a 4 GB length inside a sequence is refused") {
+  // fuzz_dicom: an implicit-VR file without preamble whose nested item holds
+  // (FFFE,0000) with length 0xFFFE0000; GDCM allocated 4 GB for it.
+  std::vector<std::uint8_t> bytes{0x08, 0x00, 0x05, 0x00, 10, 0, 0, 0};  // (0008,0005) CS
+  for (char c : std::string("ISO_IR 100")) {
+    bytes.push_back(static_cast<std::uint8_t>(c));
+  }
+  const std::vector<std::uint8_t> nested{
+      0x08, 0x00, 0x40, 0x11, 0xFF, 0xFF, 0xFF, 0xFF,  // (0008,1140) SQ, undefined length
+      0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF,  // item, undefined length
+      0xFE, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFE, 0xFF,  // (FFFE,0000), length 0xFFFE0000
+  };
+  bytes.insert(bytes.end(), nested.begin(), nested.end());
+  bytes.resize(bytes.size() + 64, 0);
+  TempDir dir;
+  writeBytes(dir / "stray-delimiter.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("stray-delimiter.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("(FFFE,0000) at byte 34 claims 4294836224 bytes") != std::string::npos);
+}
+
 // GDCM asserts (aborts the process) on these file meta information defects.
 void checkMetaSkipped(std::vector<std::uint8_t> bytes, const std::string& fragment) {
   TempDir dir;

@@ -152,7 +152,16 @@ class Walker {
           pos += 8;
           return true;
         }
-        return false;  // a delimiter where none belongs: leave it to GDCM
+        // A delimiter tag where none belongs: GDCM reads it as an element,
+        // allocating its length; the walk stops here either way.
+        std::array<uint8_t, 8> h{};
+        if (read(pos, h)) {
+          const uint64_t length = u32(h.data() + 4);
+          if (length != kUndefined && length > end - (pos + 8)) {
+            return fail(0xFFFE, u16(h.data() + 2), pos, length, end - (pos + 8));
+          }
+        }
+        return false;
       }
       if (!element(pos, end, depth)) {
         return false;
