@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "asset_messages.h"
+#include "net/src/asset_messages.h"
 #include "fuzz_support.h"
 
 using namespace medverse::net;

@@ -25,7 +25,7 @@
 #include "medverse/net/packet_crypto.h"
 
 // The assets decoder lives in engine/net/src; its header is private.
-#include "asset_messages.h"
+#include "net/src/asset_messages.h"
 
 using namespace medverse;
 using namespace medverse::net;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "asset_messages.h"
+#include "net/src/asset_messages.h"
 #include "fuzz_support.h"
 #include "medverse/core/hash.h"
 #include "medverse/imaging/case_bundle.h"
@@ -25,7 +25,7 @@
 #include "medverse/world/intents.h"
 #include "medverse/world/rpc.h"
 #include "medverse/world/world.h"
-#include "wire.h"
+#include "world/src/wire.h"
 
 using namespace medverse;
 using namespace medverse::net;

@@ -20,7 +20,7 @@
 #include "medverse/world/components.h"
 #include "medverse/world/properties.h"
 #include "medverse/world/world.h"
-#include "wire.h"
+#include "world/src/wire.h"
 
 using namespace medverse;
 using namespace medverse::world;
