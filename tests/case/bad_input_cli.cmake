@@ -103,7 +103,7 @@ expect(3 "display name" ${SERVER} token --key issuer.key --name ${long} --role d
 expect(3 "room" ${SERVER} token --key issuer.key --name A --role doctor --room ${long})
 
 # --- medverse (client), when built -------------------------------------------
-if(CLIENT)
+if(CLIENT AND EXISTS "${CLIENT}")
   expect(2 "--mode" ${CLIENT} --mode cinema)
   expect(2 "--size" ${CLIENT} --size 0x0)
   expect(2 "--size" ${CLIENT} --size huge)
