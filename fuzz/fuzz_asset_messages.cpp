@@ -8,8 +8,8 @@
 #include <variant>
 #include <vector>
 
-#include "net/src/asset_messages.h"
 #include "fuzz_support.h"
+#include "net/src/asset_messages.h"
 
 using namespace medverse::net;
 

@@ -23,8 +23,8 @@ using json = nlohmann::json;
 
 namespace {
 
-const char* const kFileNames[] = {"manifest.json", "volume.bin", "labels.bin",
-                                  "surfaces/0000.bin", "surfaces/0001.bin"};
+const char* const kFileNames[] = {"manifest.json", "volume.bin", "labels.bin", "surfaces/0000.bin",
+                                  "surfaces/0001.bin"};
 
 void fixBlobRefs(json& j, const fs::path& dir) {
   if (j.is_object()) {

@@ -25,7 +25,7 @@ using namespace medverse::net;
 namespace {
 
 const Key& issuerKey() {
-  static const Key key(Key::Bytes{9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6,
+  static const Key key(Key::Bytes{9, 8, 7, 6,  5,  4,  3,  2,  1,  0,  1,  2,  3,  4,  5,  6,
                                   7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22});
   return key;
 }
@@ -108,10 +108,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::vector<uint8_t> blob(header.begin(), header.end());
       blob.resize(header.size() + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
       unsigned long long sealedBytes = 0;
-      crypto_aead_xchacha20poly1305_ietf_encrypt(blob.data() + header.size(), &sealedBytes,
-                                                 plain.data(), plain.size(), header.data(),
-                                                 header.size(), nullptr, nonce.data(),
-                                                 issuerKey().bytes().data());
+      crypto_aead_xchacha20poly1305_ietf_encrypt(
+          blob.data() + header.size(), &sealedBytes, plain.data(), plain.size(), header.data(),
+          header.size(), nullptr, nonce.data(), issuerKey().bytes().data());
       openBlob(blob);
       break;
     }

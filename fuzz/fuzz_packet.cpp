@@ -32,7 +32,7 @@ using namespace medverse::net;
 
 namespace {
 
-constexpr PacketKey kKey{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+constexpr PacketKey kKey{1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
                          17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 constexpr uint64_t kConnection = 0x0123456789ABCDEFULL;
 

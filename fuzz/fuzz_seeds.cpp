@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "net/src/asset_messages.h"
 #include "fuzz_support.h"
 #include "medverse/core/hash.h"
 #include "medverse/imaging/case_bundle.h"
@@ -25,6 +24,7 @@
 #include "medverse/world/intents.h"
 #include "medverse/world/rpc.h"
 #include "medverse/world/world.h"
+#include "net/src/asset_messages.h"
 #include "world/src/wire.h"
 
 using namespace medverse;
@@ -48,7 +48,7 @@ std::vector<uint8_t> prefixed(uint8_t first, std::span<const uint8_t> rest) {
 }
 
 // Must match the keys in fuzz_handshake.cpp and fuzz_packet.cpp.
-const Key kIssuer(Key::Bytes{9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6,
+const Key kIssuer(Key::Bytes{9, 8, 7, 6,  5,  4,  3,  2,  1,  0,  1,  2,  3,  4,  5,  6,
                              7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22});
 
 void handshakeSeeds() {
@@ -125,7 +125,8 @@ void packetSeeds() {
   PacketSealer other(PacketKey{}, 1);
   auto packet = other.seal(messageType(MessageKind::Data, 0), encodeReason(bye));
   seed(target, "raw-foreign", record(0, *packet));
-  seed(target, "tampered", record(3, prefixed(messageType(MessageKind::Data, 2), encodeReason(bye))));
+  seed(target, "tampered",
+       record(3, prefixed(messageType(MessageKind::Data, 2), encodeReason(bye))));
 }
 
 void assetSeeds() {
@@ -140,8 +141,8 @@ void caseBundleSeeds() {
   bundle.provenance.sourceFormat = "nifti";
   bundle.provenance.seriesDescription = "fuzz seed";
   bundle.provenance.deidentified = true;
-  bundle.volume = imaging::Volume::allocate({4, 3, 2}, imaging::VoxelType::Int16,
-                                            imaging::Modality::CT);
+  bundle.volume =
+      imaging::Volume::allocate({4, 3, 2}, imaging::VoxelType::Int16, imaging::Modality::CT);
   for (int k = 0; k < 2; ++k) {
     for (int j = 0; j < 3; ++j) {
       for (int i = 0; i < 4; ++i) {
@@ -150,8 +151,8 @@ void caseBundleSeeds() {
     }
   }
   bundle.volume.spacing = {0.5, 0.75, 2.0};
-  auto labels = imaging::Volume::allocate({4, 3, 2}, imaging::VoxelType::UInt8,
-                                          imaging::Modality::Label);
+  auto labels =
+      imaging::Volume::allocate({4, 3, 2}, imaging::VoxelType::UInt8, imaging::Modality::Label);
   labels.setValue(1, 1, 1, 3);
   bundle.labels = labels;
   bundle.windows = {{"ct-bone", 400, 1800}};
@@ -176,7 +177,8 @@ void caseBundleSeeds() {
   }
   // Flag 1: fix blob hashes, so mutated blobs reach the decoders.
   for (uint8_t flag : {0, 1}) {
-    seed("fuzz_case_bundle", "bundle-" + std::to_string(flag), prefixed(flag, fuzz::joinFiles(files)));
+    seed("fuzz_case_bundle", "bundle-" + std::to_string(flag),
+         prefixed(flag, fuzz::joinFiles(files)));
   }
   seed("fuzz_case_bundle", "manifest-only", prefixed(0, files[0]));
   fs::remove_all(dir.parent_path(), ignored);

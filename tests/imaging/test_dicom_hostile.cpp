@@ -31,7 +31,8 @@ std::vector<std::uint8_t> readBytes(const fs::path& path) {
 
 void writeBytes(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 void putU32(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint32_t value) {

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <iterator>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <string_view>
 
 namespace medverse::imaging::dicom {
@@ -28,8 +28,8 @@ class Walker {
     }
     uint64_t pos = 0;
     std::array<uint8_t, 4> magic{};
-    if (read(128, magic) && std::string_view(reinterpret_cast<const char*>(magic.data()), 4) ==
-                                 "DICM") {
+    if (read(128, magic) &&
+        std::string_view(reinterpret_cast<const char*>(magic.data()), 4) == "DICM") {
       pos = 132;
       // File meta: explicit VR little endian, group 0002.
       explicit_ = true;
@@ -107,8 +107,8 @@ class Walker {
     char buffer[160];
     std::snprintf(buffer, sizeof(buffer),
                   "element (%04X,%04X) at byte %llu claims %llu bytes, but only %llu follow", group,
-                  elem, static_cast<unsigned long long>(at), static_cast<unsigned long long>(length),
-                  static_cast<unsigned long long>(left));
+                  elem, static_cast<unsigned long long>(at),
+                  static_cast<unsigned long long>(length), static_cast<unsigned long long>(left));
     problem_ = buffer;
     problemAt_ = at;
     return false;
@@ -127,9 +127,9 @@ class Walker {
 
   static bool knownVr(std::string_view vr) {
     static constexpr std::string_view kVrs[] = {
-        "AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT", "OB", "OD", "OF",
-        "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN",
-        "UR", "US", "UT", "UV"};
+        "AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT",
+        "OB", "OD", "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST",
+        "SV", "TM", "UC", "UI", "UL", "UN", "UR", "US", "UT", "UV"};
     return std::find(std::begin(kVrs), std::end(kVrs), vr) != std::end(kVrs);
   }
 

@@ -12,7 +12,7 @@
 namespace medverse::imaging::dicom {
 
 struct LengthProblem {
-  std::string what;  // empty: every length fits
+  std::string what;          // empty: every length fits
   bool inPixelData = false;  // at or after PixelData (7FE0,0010), e.g. a truncated image
   // Length of a native (not encapsulated) top-level PixelData, if any.
   std::optional<std::uint64_t> nativePixelBytes;
