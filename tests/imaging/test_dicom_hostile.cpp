@@ -200,6 +200,38 @@ TEST_CASE("dicom: a stray delimiter tag with a 4 GB length inside a sequence is 
   CHECK(scan->notes[0].find("(FFFE,0000) at byte 34 claims 4294836224 bytes") != std::string::npos);
 }
 
+TEST_CASE("dicom: a file ending inside an element header is skipped instead of aborting") {
+  // fuzz_dicom: 39 bytes, the last element cut after its tag; GDCM asserts
+  // reading the missing VR.
+  std::vector<std::uint8_t> bytes;
+  auto element = [&](std::uint8_t e, const char* vr, const std::string& value) {
+    const std::vector<std::uint8_t> head{0x08,
+                                         0x00,
+                                         e,
+                                         0x00,
+                                         static_cast<std::uint8_t>(vr[0]),
+                                         static_cast<std::uint8_t>(vr[1]),
+                                         static_cast<std::uint8_t>(value.size()),
+                                         0x00};
+    bytes.insert(bytes.end(), head.begin(), head.end());
+    bytes.insert(bytes.end(), value.begin(), value.end());
+  };
+  element(0x05, "CS", "ISO_IR 100");
+  element(0x12, "DA", "20150529");
+  const std::vector<std::uint8_t> cut{0x08, 0x00, 0x13, 0x00, 0x20};
+  bytes.insert(bytes.end(), cut.begin(), cut.end());
+  REQUIRE(bytes.size() == 39);
+  TempDir dir;
+  writeBytes(dir / "cut-header.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("cut-header.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("ends inside the header of the element at byte 34") !=
+        std::string::npos);
+}
+
 // GDCM asserts (aborts the process) on these file meta information defects.
 void checkMetaSkipped(std::vector<std::uint8_t> bytes, const std::string& fragment) {
   TempDir dir;

@@ -114,6 +114,12 @@ class Walker {
     return false;
   }
 
+  bool truncatedHeader(uint64_t at) {
+    problem_ = "the file ends inside the header of the element at byte " + std::to_string(at);
+    problemAt_ = at;
+    return false;
+  }
+
   bool corrupt(uint64_t at, uint32_t group, uint32_t elem) {
     char buffer[160];
     std::snprintf(buffer, sizeof(buffer),
@@ -167,6 +173,11 @@ class Walker {
         return false;
       }
     }
+    // GDCM asserts when the file ends after an element's tag but inside the
+    // rest of its header (VR or length).
+    if (end == size_ && end - pos >= 4 && end - pos < 8) {
+      return truncatedHeader(pos);
+    }
     return true;
   }
 
@@ -191,7 +202,7 @@ class Walker {
           vr == "SQ" || vr == "SV" || vr == "UC" || vr == "UN" || vr == "UR" || vr == "UT" ||
           vr == "UV") {
         if (!read(pos, h.data(), 12)) {
-          return false;
+          return end == size_ ? truncatedHeader(pos) : false;
         }
         length = u32(h.data() + 8);
         pos += 12;
