@@ -252,7 +252,8 @@ int main(int argc, char** argv) {
   importCmd->add_option("--preset", request.preset, "ct-bone, ct-lung, ct-soft or mr-brain (default by modality)")
       ->check(CLI::IsMember(presetNames()));
   importCmd->add_option("--max-triangles", request.maxTrianglesPerSurface,
-                        "triangle budget per surface (0: no simplification)");
+                        "triangle budget per surface (0: no simplification)")
+      ->check(CLI::NonNegativeNumber);
   importCmd->add_flag("--overwrite", overwrite, "replace an existing case at --output");
 
   auto* infoCmd = app.add_subcommand("info", "describe a case bundle");
@@ -269,6 +270,20 @@ int main(int argc, char** argv) {
   meshCmd->add_option("--surface", surface, "surface name (see info)")->required();
   meshCmd->add_option("-o,--output", meshOut, "output file; the extension picks the format")->required();
 
+  // CLI11 would only say "A subcommand is required"; name the word instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::fprintf(stderr, "medverse-case: unknown command '%s' (expected one of: %s)\n", argv[1],
+                   names.c_str());
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -298,8 +313,12 @@ int main(int argc, char** argv) {
     request.labelNames = labelNames;
   }
   std::error_code ec;
-  if (fs::exists(output, ec) && !overwrite) {
+  if (fs::exists(fs::symlink_status(output, ec)) && !overwrite) {
     return fail(output + " already exists (use --overwrite to replace it)");
+  }
+  if (fs::exists(fs::symlink_status(output, ec)) && !looksLikeCaseBundle(output)) {
+    // --overwrite replaces a case, never a folder or file that is not one.
+    return fail(output + " exists and is not a case bundle; refusing to replace it");
   }
   tools::ProgressPrinter progress;
   Result<CaseBundle> bundle =

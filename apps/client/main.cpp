@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "consult_main.h"
@@ -17,6 +18,7 @@
 #include "medverse/app/xr_mode.h"
 #endif
 #include "medverse/core/log.h"
+#include "medverse/imaging/case_bundle.h"
 #include "medverse/render/camera.h"
 
 namespace {
@@ -25,6 +27,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;  // runtime failure, including any validation error
 constexpr int kExitUsage = 2;
+constexpr int kExitBadInput = 3;  // a file or folder given on the command line is missing
 
 bool parseSize(const std::string& text, uint32_t& width, uint32_t& height) {
   const auto x = text.find('x');
@@ -149,12 +152,33 @@ int main(int argc, char** argv) {
       "  MEDVERSE_LOG=LEVEL     trace, debug, info, warn, error or off\n"
       "  XR_RUNTIME_JSON=FILE   OpenXR runtime for --mode xr (e.g. build/xrsim/medverse_xrsim.json)\n"
       "  MEDVERSE_CACHE=DIR     where the sample case is cached (default ~/.cache/medverse)\n"
-      "Exit codes: 0 success, 1 runtime failure, 2 usage error.");
+      "Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 bad input.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  // Bad paths are bad input (exit 3), found before anything is rendered.
+  std::error_code ec;
+  if (!screenshot.empty()) {
+    const std::filesystem::path parent = std::filesystem::path(screenshot).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+      std::fprintf(stderr, "medverse: --screenshot %s: the folder %s does not exist\n",
+                   screenshot.c_str(), parent.string().c_str());
+      return kExitBadInput;
+    }
+  }
+  if (!casePath.empty() && !std::filesystem::exists(casePath, ec)) {
+    std::fprintf(stderr, "medverse: --case %s does not exist\n", casePath.c_str());
+    return kExitBadInput;
+  }
+  if (!casePath.empty() && std::filesystem::is_directory(casePath, ec)) {
+    if (auto manifest = medverse::imaging::readManifestText(casePath); !manifest) {
+      std::fprintf(stderr, "medverse: --case: %s\n", manifest.error().message.c_str());
+      return kExitBadInput;
+    }
   }
 
   // The networked client: host a room in-process, or join one.

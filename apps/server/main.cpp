@@ -175,8 +175,23 @@ int main(int argc, char** argv) {
   token->add_option("--room", room, "room the token admits to (1-64 bytes)")->required();
   token->add_option("--ttl", ttl, "seconds until the token expires")
       ->check(CLI::Range(1ULL, 604800ULL));
-  token->add_option("--client-id", clientId, "client id (default: random)");
+  token->add_option("--client-id", clientId, "client id, 1 or more (default: random)")
+      ->check(CLI::PositiveNumber);
 
+  // CLI11 would only say "A subcommand is required"; name the word instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::fprintf(stderr, "medverse-server: unknown command '%s' (expected one of: %s)\n", argv[1],
+                   names.c_str());
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -34,11 +34,12 @@ foreach(bad "--size;12by34" "--mode;holodeck" "--frames;0")
     message(FATAL_ERROR "medverse ${bad} failed without saying why")
   endif()
 endforeach()
-# A case that does not exist is a runtime failure (1) naming the path.
+# A case that does not exist is bad input (3) naming the path, found before
+# anything is rendered.
 execute_process(COMMAND ${MEDVERSE} --mode headless --size 64x64 --case /nonexistent/brain.mvcase
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT rc EQUAL 1 OR NOT err MATCHES "/nonexistent/brain.mvcase")
-  message(FATAL_ERROR "a missing --case should exit 1 naming it; got ${rc}: ${out}${err}")
+if(NOT rc EQUAL 3 OR NOT err MATCHES "/nonexistent/brain.mvcase")
+  message(FATAL_ERROR "a missing --case should exit 3 naming it; got ${rc}: ${out}${err}")
 endif()
 execute_process(COMMAND ${MEDVERSE} --help RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 foreach(flag --mode --frames --size --screenshot --case --no-case)

@@ -157,3 +157,25 @@ TEST_CASE("a participant without the room's case receives it from the server, by
   CHECK(progress.back() == transfer->progress().bytesTotal);
   CHECK(std::is_sorted(progress.begin(), progress.end()));
 }
+
+TEST_CASE(
+    "a released hologram rests exactly where its holder let go, even if the last moves are lost") {
+  Room room;
+  const size_t expert = room.join(1, "Dr Expert", net::Role::Expert);
+  room.client(expert).grab();
+  REQUIRE(room.until([&] { return room.client(expert).holdingHologram(); }));
+  // The final turn happens in the same frame as the release: no input
+  // packet carries it before the reliable release does.
+  Transform final;
+  final.position = glm::vec3(0.1F, 1.3F, -0.2F);
+  final.rotation = glm::angleAxis(glm::radians(90.0F), glm::vec3(0.0F, 1.0F, 0.0F));
+  final.scale = glm::vec3(0.002F);
+  room.client(expert).moveHologram(final);
+  room.client(expert).release();
+  const Actor* holo = room.server->world().find(room.server->hologram());
+  REQUIRE(room.until([&] { return holo->owner() == 0; }));
+  const auto& t = holo->get<HologramComponent>()->transform;
+  CHECK(glm::length(t.position - final.position) < 0.002F);
+  CHECK(std::abs(glm::dot(t.rotation, final.rotation)) > 0.99999F);
+  CHECK(std::abs(t.scale.x - 0.002F) < 1e-4F);
+}

@@ -1,5 +1,7 @@
 // saveMesh(): MeshData -> a one-mesh Assimp scene -> the exporter chosen by
 // the file's extension.
+#include <unistd.h>
+
 #include <assimp/material.h>
 #include <assimp/scene.h>
 #include <spdlog/fmt/fmt.h>
@@ -118,16 +120,28 @@ Status saveMesh(const MeshData& mesh, const std::filesystem::path& path) {
                                  parent.string()));
   }
 
+  // Written next to the target and renamed into place when complete, so a
+  // failure (disk full, ...) leaves neither a partial file nor a damaged
+  // earlier one.
+  const std::string partial = file + ".partial-" + std::to_string(::getpid());
   const std::unique_ptr<aiScene> scene = makeScene(mesh);
   Assimp::Exporter exporter;
   aiReturn result = aiReturn_FAILURE;
+  std::string problem;
   try {
-    result = exporter.Export(scene.get(), format->assimpId, file);
+    result = exporter.Export(scene.get(), format->assimpId, partial);
+    problem = exporter.GetErrorString();
   } catch (const std::exception& e) {
-    return makeError(fmt::format("cannot save mesh '{}': {}", file, e.what()));
+    problem = e.what();
   }
-  if (result != aiReturn_SUCCESS) {
-    return makeError(fmt::format("cannot save mesh '{}': {}", file, exporter.GetErrorString()));
+  if (result == aiReturn_SUCCESS) {
+    std::filesystem::rename(partial, path, ec);
+    problem = ec ? ec.message() : "";
+  }
+  if (result != aiReturn_SUCCESS || ec) {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    return makeError(fmt::format("cannot save mesh '{}': {}", file, problem));
   }
   log::get("assets")->debug("saved mesh '{}' ({} triangles) to '{}'", mesh.name,
                             triangleCount(mesh), file);

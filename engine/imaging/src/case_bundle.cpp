@@ -230,8 +230,13 @@ Result<assets::MeshData> parseMesh(std::span<const std::byte> raw, const std::st
 Status writeCaseBundle(const CaseBundle& bundle, const fs::path& directory, bool overwrite,
                        const BundleIo& io) {
   std::error_code ec;
-  if (fs::exists(directory, ec) && !overwrite) {
+  const bool replacing = fs::exists(fs::symlink_status(directory, ec));
+  if (replacing && !overwrite) {
     return makeError(directory.string() + " already exists (choose another output or remove it)");
+  }
+  if (replacing && !looksLikeCaseBundle(directory)) {
+    return makeError(directory.string() +
+                     " exists and is not a case bundle; refusing to replace it");
   }
   if (Status s = bundle.volume.validate(); !s) {
     return makeError("cannot write case: " + s.error().message);
@@ -309,15 +314,48 @@ Status writeCaseBundle(const CaseBundle& bundle, const fs::path& directory, bool
       !s) {
     return fail(s.error());
   }
-  if (fs::exists(directory, ec)) {
-    fs::remove_all(directory, ec);
+  // The old bundle moves aside and is removed only once the new one is in
+  // place, so a failure at any point leaves one complete bundle there.
+  const fs::path aside =
+      parent / (directory.filename().string() + ".replaced-" + std::to_string(::getpid()));
+  if (replacing) {
+    fs::remove_all(aside, ec);
+    fs::rename(directory, aside, ec);
+    if (ec) {
+      return fail(makeError("cannot move the old case at " + directory.string() + " aside: " +
+                            ec.message()));
+    }
   }
   fs::rename(tmp, directory, ec);
   if (ec) {
+    std::error_code ignored;
+    if (replacing) {
+      fs::rename(aside, directory, ignored);
+    }
     return fail(makeError("cannot move the finished case to " + directory.string() + ": " + ec.message()));
+  }
+  if (replacing) {
+    fs::remove_all(aside, ec);
   }
   report(io, "done", 1.0);
   return {};
+}
+
+bool looksLikeCaseBundle(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_symlink(path, ec) || !fs::is_directory(path, ec)) {
+    return false;
+  }
+  std::ifstream in(path / kManifest, std::ios::binary);
+  if (!in) {
+    return false;
+  }
+  try {
+    const json j = json::parse(in);
+    return j.is_object() && j.value("format", std::string()) == kCaseFormatName;
+  } catch (const json::exception&) {
+    return false;
+  }
 }
 
 Result<std::string> readManifestText(const fs::path& directory) {

@@ -1,6 +1,7 @@
 // One DICOM file through GDCM: header attributes (dicom_header.h) and decoded
 // pixel values.
 #include "dicom_header.h"
+#include "dicom_lengths.h"
 
 #include <gdcmAttribute.h>
 #include <gdcmDataSet.h>
@@ -226,11 +227,21 @@ HeaderResult readHeader(const std::filesystem::path& file) {
     result.header.modality = "DICOMDIR";
     return result;  // a DICOM object, not an image (isImage false)
   }
+  // GDCM allocates what a length claims before reading it: refuse impossible
+  // lengths in the header before GDCM sees them; those in the pixel data
+  // (a truncated file, hostile fragments) make the image undecodable.
+  const LengthProblem lengths = impossibleLength(file);
+  if (!lengths.what.empty() && !lengths.inPixelData) {
+    result.status = ReadStatus::NotDicom;
+    result.problem = "corrupt DICOM header: " + lengths.what;
+    return result;
+  }
   gdcm::Reader reader;
   reader.SetFileName(file.string().c_str());
   bool ok = false;
   try {
-    ok = reader.ReadUpToTag(kPixelData);
+    ok = lengths.inPixelData ? reader.ReadUpToTag(kPixelData, {kPixelData})
+                             : reader.ReadUpToTag(kPixelData);
   } catch (const std::exception& e) {
     result.problem = e.what();
   }
@@ -268,6 +279,23 @@ HeaderResult readHeader(const std::filesystem::path& file) {
     }
   } else if (ds.FindDataElement(gdcm::Tag(0x0028, 0x0009))) {
     h.undecodable = "FrameIncrementPointer (0028,0009) without NumberOfFrames (0028,0008)";
+  }
+
+  if (!lengths.what.empty() && h.undecodable.empty()) {
+    h.undecodable = "truncated or corrupt pixel data: " + lengths.what;
+  }
+  // Native pixel data must hold what Rows, Columns, frames and BitsAllocated
+  // promise; otherwise the reader would allocate the promised volume (up to
+  // its 2 GiB limit) for a file of a few KB before decoding fails.
+  if (h.isImage && lengths.nativePixelBytes && h.undecodable.empty() &&
+      ds.FindDataElement(gdcm::Tag(0x0028, 0x0100))) {
+    const std::uint64_t bits = std::uint64_t{h.rows} * h.columns * h.frames * h.samplesPerPixel *
+                               unsignedShort<0x0028, 0x0100>(ds);
+    if ((bits + 7) / 8 > *lengths.nativePixelBytes) {
+      h.undecodable = "PixelData (7FE0,0010) holds " + std::to_string(*lengths.nativePixelBytes) +
+                      " bytes, but Rows x Columns x frames x BitsAllocated need " +
+                      std::to_string((bits + 7) / 8) + " (truncated or corrupt file)";
+    }
   }
 
   FrameInfo& top = h.top;

@@ -308,6 +308,12 @@ Result<Volume> assemble(const std::vector<FileHeader>& headers) {
                      std::to_string(dims.x) + "x" + std::to_string(dims.y) + "x" +
                      std::to_string(dims.z) + ", larger than the reader's limit");
   }
+  // Before anything the size of the volume is allocated.
+  for (const dicom::FileHeader& h : headers) {
+    if (!h.undecodable.empty()) {
+      return makeError(h.file.string() + ": cannot read the image: " + h.undecodable);
+    }
+  }
 
   // Decode files; place frames at their sorted k.
   const Modality modality = modalityFromString(first.modality);

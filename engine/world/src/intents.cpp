@@ -4,7 +4,7 @@
 
 namespace medverse::world {
 
-#define MV_RPC(Type, Id, Kind, Reliable, ...)                                             \
+#define MV_RPC(Type, Id, Kind, Reliable, ...)                                              \
   const RpcDesc& Type::rpc() {                                                             \
     static const TypeInfo params = Describe<Type>(#Type) __VA_ARGS__.info();               \
     static const RpcDesc desc = makeRpc<Type>(Id, #Type, RpcKind::Kind, Reliable, params); \
@@ -12,14 +12,16 @@ namespace medverse::world {
   }
 
 MV_RPC(GrabIntent, 1, Server, true, )
-MV_RPC(ReleaseIntent, 2, Server, true, )
+MV_RPC(ReleaseIntent, 2, Server, true,
+       .add("hasFinal", &ReleaseIntent::hasFinal)
+           .add("finalTransform", &ReleaseIntent::finalTransform, kRoomPose))
 MV_RPC(MoveIntent, 3, Server, false, .add("transform", &MoveIntent::transform, kRoomPose))
 MV_RPC(SetPresetIntent, 4, Server, true, .add("preset", &SetPresetIntent::preset))
 MV_RPC(SetWindowIntent, 5, Server, true,
        .add("center", &SetWindowIntent::center).add("width", &SetWindowIntent::width))
-MV_RPC(SetClipPlaneIntent, 6, Server, true,
-       .add("index", &SetClipPlaneIntent::index, {.bits = 2})
-           .add("plane", &SetClipPlaneIntent::plane))
+MV_RPC(
+    SetClipPlaneIntent, 6, Server, true,
+    .add("index", &SetClipPlaneIntent::index, {.bits = 2}).add("plane", &SetClipPlaneIntent::plane))
 MV_RPC(SetSlicePlaneIntent, 7, Server, true,
        .add("index", &SetSlicePlaneIntent::index, {.bits = 2})
            .add("plane", &SetSlicePlaneIntent::plane))

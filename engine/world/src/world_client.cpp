@@ -383,7 +383,12 @@ void WorldClient::grab() {
   call(hologramId(), GrabIntent{});
 }
 void WorldClient::release() {
-  call(hologramId(), ReleaseIntent{});
+  ReleaseIntent intent;
+  if (impl_->localHologram) {
+    intent.hasFinal = true;
+    intent.finalTransform = *impl_->localHologram;
+  }
+  call(hologramId(), intent);
   impl_->localHologram.reset();
 }
 void WorldClient::moveHologram(const Transform& transform) {

@@ -522,9 +522,12 @@ struct WorldServer::Impl {
       p.moveRefusalReported = false;
       notice(NoticeKind::Grabbed, p, p.name + " took the hologram");
     });
-    dispatcher.on<ReleaseIntent>([this](Participant& p, NetId target, const ReleaseIntent&) {
+    dispatcher.on<ReleaseIntent>([this](Participant& p, NetId target, const ReleaseIntent& r) {
       Actor* a = holo(target);
       if (a != nullptr && a->owner() == p.clientId) {
+        if (r.hasFinal) {
+          a->mut<HologramComponent>().transform = r.finalTransform;  // where it was let go
+        }
         a->setOwner(0);
         notice(NoticeKind::Released, p, p.name + " released the hologram");
       }

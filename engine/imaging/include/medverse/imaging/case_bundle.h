@@ -85,10 +85,15 @@ struct BundleIo {
 // Writes the bundle to `directory` atomically: everything goes to a sibling
 // temporary directory first, which is renamed into place only when complete,
 // so a failure leaves no partial bundle behind. An existing bundle at the
-// path is replaced only if `overwrite`.
+// path is replaced only if `overwrite`, and only if it is a case bundle
+// (looksLikeCaseBundle): any other file or directory there is refused, never
+// deleted. The old bundle is moved aside until the new one is in place.
 Status writeCaseBundle(const CaseBundle& bundle, const std::filesystem::path& directory,
                        bool overwrite = false, const BundleIo& io = {});
 
+// True when `path` is a directory whose manifest.json names the case format
+// (any version): what --overwrite may replace.
+[[nodiscard]] bool looksLikeCaseBundle(const std::filesystem::path& path);
 // Loads and verifies a bundle: format and version, every blob's size and
 // hash, decompressed sizes, volume geometry and mesh validity.
 Result<CaseBundle> readCaseBundle(const std::filesystem::path& directory, const BundleIo& io = {});

@@ -15,7 +15,12 @@ namespace medverse::world {
 struct GrabIntent {
   static const RpcDesc& rpc();
 };
+// Reliable, and carries the holder's final transform: the unreliable move
+// stream may lose or reorder its last packets, and the hologram must come to
+// rest exactly where the holder let go, for everyone.
 struct ReleaseIntent {
+  bool hasFinal = false;
+  Transform finalTransform;
   static const RpcDesc& rpc();
 };
 // Unreliable: the owner's transform stream, one per frame while held.

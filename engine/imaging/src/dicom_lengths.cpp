@@ -1,0 +1,351 @@
+#include "dicom_lengths.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string_view>
+
+namespace medverse::imaging::dicom {
+namespace {
+
+constexpr uint32_t kUndefined = 0xFFFFFFFFU;
+constexpr int kMaxDepth = 32;
+
+class Walker {
+ public:
+  explicit Walker(const std::filesystem::path& file) : in_(file, std::ios::binary) {
+    in_.seekg(0, std::ios::end);
+    const auto end = in_.tellg();
+    size_ = end > 0 ? static_cast<uint64_t>(end) : 0;
+  }
+
+  LengthProblem run() {
+    if (!in_ || size_ < 8) {
+      return {};
+    }
+    uint64_t pos = 0;
+    std::array<uint8_t, 4> magic{};
+    if (read(128, magic) &&
+        std::string_view(reinterpret_cast<const char*>(magic.data()), 4) == "DICM") {
+      pos = 132;
+      // File meta: explicit VR little endian, group 0002.
+      explicit_ = true;
+      little_ = true;
+      // GDCM asserts (aborts) on a group-0002 element it cannot read whole,
+      // on an unknown VR, a sequence or an undefined length there, and when
+      // the file ends inside or right after the group.
+      for (;;) {
+        std::array<uint8_t, 8> h{};
+        if (!read(pos, h)) {
+          return metaProblem(pos, "the file ends inside the file meta information");
+        }
+        if ((h[0] | (h[1] << 8U)) != 0x0002) {
+          break;
+        }
+        const std::string_view vr(reinterpret_cast<const char*>(h.data() + 4), 2);
+        if (!knownVr(vr)) {
+          return metaProblem(pos, "unknown value representation in the file meta information");
+        }
+        if (vr == "SQ") {
+          return metaProblem(pos, "a sequence in the file meta information");
+        }
+        if (!element(pos, size_, 0)) {
+          return problem_.empty()
+                     ? metaProblem(pos, "unreadable element in the file meta information")
+                     : LengthProblem{problem_, false};
+        }
+      }
+      if (transferSyntax_ == "1.2.840.10008.1.2.1.99") {
+        return {};  // deflated: the data set is not readable as it is
+      }
+      little_ = transferSyntax_ != "1.2.840.10008.1.2.2";
+    } else {
+      // No preamble: only the common layout (little endian, starting with
+      // group 0002 or 0008) is followed.
+      std::array<uint8_t, 2> group{};
+      if (!read(0, group) || group[1] != 0x00 || (group[0] != 0x02 && group[0] != 0x08)) {
+        return {};
+      }
+      little_ = true;
+    }
+    // Explicit or implicit VR: GDCM goes by the data set, not by the
+    // transfer syntax (some writers get it wrong), and so does this.
+    std::array<uint8_t, 6> first{};
+    if (!read(pos, first)) {
+      return {};
+    }
+    explicit_ = first[4] >= 'A' && first[4] <= 'Z' && first[5] >= 'A' && first[5] <= 'Z';
+    dataSet(pos, size_, 0, false);
+    return {problem_, pixelDataAt_ != kNone && problemAt_ >= pixelDataAt_, nativePixelBytes_};
+  }
+
+ private:
+  bool read(uint64_t pos, uint8_t* out, size_t n) {
+    if (pos + n > size_) {
+      return false;
+    }
+    in_.seekg(static_cast<std::streamoff>(pos));
+    in_.read(reinterpret_cast<char*>(out), static_cast<std::streamsize>(n));
+    return static_cast<bool>(in_);
+  }
+  template <size_t N>
+  bool read(uint64_t pos, std::array<uint8_t, N>& out) {
+    return read(pos, out.data(), N);
+  }
+  [[nodiscard]] uint32_t u16(const uint8_t* p) const {
+    return little_ ? (p[0] | (p[1] << 8U)) : ((p[0] << 8U) | p[1]);
+  }
+  [[nodiscard]] uint32_t u32(const uint8_t* p) const {
+    return little_ ? (p[0] | (p[1] << 8U) | (p[2] << 16U) | (static_cast<uint32_t>(p[3]) << 24U))
+                   : ((static_cast<uint32_t>(p[0]) << 24U) | (p[1] << 16U) | (p[2] << 8U) | p[3]);
+  }
+
+  bool fail(uint32_t group, uint32_t elem, uint64_t at, uint64_t length, uint64_t left) {
+    char buffer[160];
+    std::snprintf(buffer, sizeof(buffer),
+                  "element (%04X,%04X) at byte %llu claims %llu bytes, but only %llu follow", group,
+                  elem, static_cast<unsigned long long>(at),
+                  static_cast<unsigned long long>(length), static_cast<unsigned long long>(left));
+    problem_ = buffer;
+    problemAt_ = at;
+    return false;
+  }
+
+  bool truncatedHeader(uint64_t at) {
+    problem_ = "the file ends inside the header of the element at byte " + std::to_string(at);
+    problemAt_ = at;
+    return false;
+  }
+
+  bool corrupt(uint64_t at, uint32_t group, uint32_t elem) {
+    char buffer[160];
+    std::snprintf(buffer, sizeof(buffer),
+                  "encapsulated pixel data is corrupt at byte %llu: (%04X,%04X) where a fragment "
+                  "item or the sequence delimiter belongs",
+                  static_cast<unsigned long long>(at), group, elem);
+    problem_ = buffer;
+    problemAt_ = at;
+    return false;
+  }
+
+  static bool knownVr(std::string_view vr) {
+    static constexpr std::string_view kVrs[] = {
+        "AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT",
+        "OB", "OD", "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST",
+        "SV", "TM", "UC", "UI", "UL", "UN", "UR", "US", "UT", "UV"};
+    return std::find(std::begin(kVrs), std::end(kVrs), vr) != std::end(kVrs);
+  }
+
+  LengthProblem metaProblem(uint64_t at, const char* what) {
+    problem_ = std::string(what) + " (byte " + std::to_string(at) + ")";
+    problemAt_ = at;
+    return {problem_, false};
+  }
+
+  // Elements up to `end`, or up to an item delimiter when `inItem`. Returns
+  // false when it found a problem or lost its way (then the walk stops).
+  bool dataSet(uint64_t& pos, uint64_t end, int depth, bool inItem) {
+    while (pos + 8 <= end) {
+      std::array<uint8_t, 4> tag{};
+      if (!read(pos, tag)) {
+        return false;
+      }
+      if (u16(tag.data()) == 0xFFFE) {
+        if (inItem && u16(tag.data() + 2) == 0xE00D) {
+          pos += 8;
+          return true;
+        }
+        // A delimiter tag where none belongs: GDCM reads it as an element,
+        // allocating its length; the walk stops here either way.
+        std::array<uint8_t, 8> h{};
+        if (read(pos, h)) {
+          const uint64_t length = u32(h.data() + 4);
+          if (length != kUndefined && length > end - (pos + 8)) {
+            return fail(0xFFFE, u16(h.data() + 2), pos, length, end - (pos + 8));
+          }
+        }
+        return false;
+      }
+      if (!element(pos, end, depth)) {
+        return false;
+      }
+    }
+    // GDCM asserts when the file ends after an element's tag but inside the
+    // rest of its header (VR or length).
+    if (end == size_ && end - pos >= 4 && end - pos < 8) {
+      return truncatedHeader(pos);
+    }
+    return true;
+  }
+
+  // One element at `pos`; advances past it.
+  bool element(uint64_t& pos, uint64_t end, int depth) {
+    std::array<uint8_t, 12> h{};
+    const uint64_t at = pos;
+    if (pos + 8 > end || !read(pos, h.data(), 8)) {
+      return false;
+    }
+    const uint32_t group = u16(h.data());
+    const uint32_t elem = u16(h.data() + 2);
+    const bool explicitHere = explicit_ || group == 0x0002;
+    if (group == 0x7FE0 && elem == 0x0010 && depth == 0 && pixelDataAt_ == kNone) {
+      pixelDataAt_ = at;
+    }
+    std::string_view vr;
+    uint64_t length = 0;
+    if (explicitHere) {
+      vr = std::string_view(reinterpret_cast<const char*>(h.data() + 4), 2);
+      if (vr == "OB" || vr == "OD" || vr == "OF" || vr == "OL" || vr == "OV" || vr == "OW" ||
+          vr == "SQ" || vr == "SV" || vr == "UC" || vr == "UN" || vr == "UR" || vr == "UT" ||
+          vr == "UV") {
+        if (!read(pos, h.data(), 12)) {
+          return end == size_ ? truncatedHeader(pos) : false;
+        }
+        length = u32(h.data() + 8);
+        pos += 12;
+      } else {
+        length = u16(h.data() + 6);
+        pos += 8;
+      }
+    } else {
+      length = u32(h.data() + 4);
+      pos += 8;
+    }
+    if (length == kUndefined) {
+      if (depth >= kMaxDepth) {
+        return false;
+      }
+      // A sequence, encapsulated pixel data, or UN holding implicit VR.
+      const bool saved = explicit_;
+      if (vr == "UN") {
+        explicit_ = false;
+      }
+      const bool ok = items(pos, end, depth + 1, group == 0x7FE0 && elem == 0x0010);
+      explicit_ = saved;
+      return ok;
+    }
+    if (length > end - pos) {
+      return fail(group, elem, at, length, end - pos);
+    }
+    if (group == 0x7FE0 && elem == 0x0010 && depth == 0) {
+      nativePixelBytes_ = length;
+    }
+    if (group == 0x0002 && elem == 0x0010) {
+      std::string uid(length, '\0');
+      in_.seekg(static_cast<std::streamoff>(pos));
+      in_.read(uid.data(), static_cast<std::streamsize>(length));
+      while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) {
+        uid.pop_back();
+      }
+      transferSyntax_ = uid;
+    }
+    if (vr == "SQ" && depth < kMaxDepth) {
+      uint64_t inner = pos;
+      if (!items(inner, pos + length, depth + 1, false) && !problem_.empty()) {
+        return false;
+      }
+    }
+    pos += length;
+    return true;
+  }
+
+  bool checkRleHeader(uint64_t pos, uint64_t length) {
+    std::array<uint8_t, 64> h{};
+    const bool saved = little_;
+    little_ = true;  // RLE headers are little endian whatever the data set is
+    bool ok = length >= h.size() && read(pos, h);
+    const uint32_t segments = ok ? u32(h.data()) : 0;
+    ok = ok && segments >= 1 && segments <= 15 && u32(h.data() + 4) == 64;
+    for (uint32_t i = 1; ok && i < segments; ++i) {
+      const uint32_t offset = u32(h.data() + 4 * (i + 1));
+      ok = offset > u32(h.data() + 4 * i) && offset < length;
+    }
+    little_ = saved;
+    if (!ok) {
+      char buffer[160];
+      std::snprintf(buffer, sizeof(buffer),
+                    "RLE frame at byte %llu has an invalid header (%u segments; offsets must "
+                    "start at 64 and increase within the frame's %llu bytes)",
+                    static_cast<unsigned long long>(pos), segments,
+                    static_cast<unsigned long long>(length));
+      problem_ = buffer;
+      problemAt_ = pos;
+    }
+    return ok;
+  }
+
+  // Items (of a sequence, or pixel-data fragments) up to a sequence
+  // delimiter or `end`.
+  bool items(uint64_t& pos, uint64_t end, int depth, bool fragments) {
+    while (pos + 8 <= end) {
+      std::array<uint8_t, 8> h{};
+      if (!read(pos, h)) {
+        return false;
+      }
+      const uint32_t group = u16(h.data());
+      const uint32_t elem = u16(h.data() + 2);
+      const uint64_t at = pos;
+      const uint64_t length = u32(h.data() + 4);
+      if (group != 0xFFFE || (elem != 0xE000 && elem != 0xE0DD) ||
+          (fragments && elem == 0xE000 && length == kUndefined)) {
+        if (fragments) {
+          // GDCM reads on from here as if these were elements, allocating
+          // whatever they claim.
+          return corrupt(at, group, elem);
+        }
+        return false;
+      }
+      pos += 8;
+      if (elem == 0xE0DD) {
+        return true;
+      }
+      if (length == kUndefined) {
+        if (!dataSet(pos, end, depth, true)) {
+          return false;
+        }
+        continue;
+      }
+      if (length > end - pos) {
+        return fail(0xFFFE, elem, at, length, end - pos);
+      }
+      // The first item is the offset table; each further one is compressed
+      // frame data. GDCM's RLE decoder trusts the segment count and offsets
+      // of an RLE frame's header (and reads past its buffer), so check them.
+      if (fragments && fragmentIndex_++ > 0 && transferSyntax_ == "1.2.840.10008.1.2.5" &&
+          !checkRleHeader(pos, length)) {
+        return false;
+      }
+      if (!fragments) {
+        uint64_t inner = pos;
+        if (!dataSet(inner, pos + length, depth, false) && !problem_.empty()) {
+          return false;
+        }
+      }
+      pos += length;
+    }
+    return true;
+  }
+
+  std::ifstream in_;
+  uint64_t size_ = 0;
+  bool explicit_ = true;
+  bool little_ = true;
+  std::string transferSyntax_;
+  std::string problem_;
+  static constexpr uint64_t kNone = ~uint64_t{0};
+  uint64_t problemAt_ = kNone;
+  uint64_t pixelDataAt_ = kNone;
+  std::optional<uint64_t> nativePixelBytes_;
+  unsigned fragmentIndex_ = 0;
+};
+
+}  // namespace
+
+LengthProblem impossibleLength(const std::filesystem::path& file) {
+  return Walker(file).run();
+}
+
+}  // namespace medverse::imaging::dicom

@@ -1,0 +1,121 @@
+# Bad input at the command line (docs/RELIABILITY.md, "Bad input"): every
+# bad flag, file or token gives a message naming what and where, exit code 2
+# (usage) or 3 (bad input), and leaves no output behind.
+#   cmake -DCASE=medverse-case -DSERVER=medverse-server [-DCLIENT=medverse]
+#         -DWORK=dir -P bad_input_cli.cmake
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+set(failures "")
+
+# expect(CODE FRAGMENT command args...): exit code CODE, FRAGMENT in stderr.
+function(expect code fragment)
+  execute_process(COMMAND ${ARGN} WORKING_DIRECTORY ${WORK}
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  string(FIND "${err}" "${fragment}" at)
+  if(NOT rc EQUAL code OR at EQUAL -1)
+    string(REPLACE ";" " " cmd "${ARGN}")
+    set(failures "${failures}\n  ${cmd}\n    expected exit ${code} and '${fragment}', got ${rc}: ${err}"
+        PARENT_SCOPE)
+  endif()
+endfunction()
+
+# absent(PATH...): nothing there, and no temporary sibling either.
+function(absent)
+  foreach(path IN LISTS ARGN)
+    file(GLOB leftovers "${WORK}/${path}*")
+    if(leftovers)
+      set(failures "${failures}\n  left behind: ${leftovers}" PARENT_SCOPE)
+    endif()
+  endforeach()
+endfunction()
+
+set(ch2 /usr/share/mricron/templates/ch2.nii.gz)
+file(WRITE ${WORK}/garbage.nii "this is not an image")
+file(WRITE ${WORK}/garbage.nii.gz "this is not gzip either")
+file(MAKE_DIRECTORY ${WORK}/empty-dir)
+file(MAKE_DIRECTORY ${WORK}/precious)
+file(WRITE ${WORK}/precious/thesis.txt "four years of work")
+file(MAKE_DIRECTORY ${WORK}/fake.mvcase)
+file(WRITE ${WORK}/fake.mvcase/manifest.json "{\"format\": \"medverse-case\", \"version\": 1}")
+file(MAKE_DIRECTORY ${WORK}/broken.mvcase)
+file(WRITE ${WORK}/broken.mvcase/manifest.json "{not json")
+file(MAKE_DIRECTORY ${WORK}/future.mvcase)
+file(WRITE ${WORK}/future.mvcase/manifest.json "{\"format\": \"medverse-case\", \"version\": 99}")
+
+# --- medverse-case: usage errors (2) ----------------------------------------
+expect(2 "subcommand is required" ${CASE})
+expect(2 "unknown command 'frobnicate'" ${CASE} frobnicate)
+expect(2 "unknown command 'serve'" ${SERVER} serve)
+expect(2 "--output is required" ${CASE} import ${ch2})
+expect(2 "--preset" ${CASE} import ${ch2} -o out1.mvcase --preset ct-sparkles)
+expect(2 "--iso" ${CASE} import ${ch2} -o out1.mvcase --iso abc)
+expect(2 "--max-triangles" ${CASE} import ${ch2} -o out1.mvcase --max-triangles -5)
+expect(2 "--surface is required" ${CASE} mesh fake.mvcase -o a.stl)
+absent(out1.mvcase)
+# --- medverse-case: bad input (3), nothing written ---------------------------
+expect(3 "no-such.nii.gz does not exist" ${CASE} import no-such.nii.gz -o out2.mvcase)
+expect(3 "garbage.nii: not a NIfTI file" ${CASE} import garbage.nii -o out2.mvcase)
+expect(3 "garbage.nii.gz" ${CASE} import garbage.nii.gz -o out2.mvcase)
+expect(3 "empty-dir" ${CASE} import empty-dir -o out2.mvcase)
+expect(3 "no-labels.nii.gz" ${CASE} import ${ch2} --labels no-labels.nii.gz -o out2.mvcase)
+expect(3 "garbage.nii" ${CASE} import ${ch2} --labels garbage.nii -o out2.mvcase)
+absent(out2.mvcase)
+# An existing output is never replaced without --overwrite, and --overwrite
+# replaces a case bundle only, never a folder or a file.
+expect(3 "already exists" ${CASE} import ${ch2} -o precious)
+expect(3 "precious exists and is not a case bundle" ${CASE} import ${ch2} -o precious --overwrite)
+file(WRITE ${WORK}/notes.txt "keep me")
+expect(3 "notes.txt exists and is not a case bundle" ${CASE} import ${ch2} -o notes.txt --overwrite)
+file(READ ${WORK}/precious/thesis.txt thesis)
+file(READ ${WORK}/notes.txt notes)
+if(NOT thesis STREQUAL "four years of work" OR NOT notes STREQUAL "keep me")
+  set(failures "${failures}\n  --overwrite touched a folder or file that is not a case")
+endif()
+absent(precious.partial precious.replaced notes.txt.partial)
+# info / mesh / probe on bad cases and paths
+expect(3 "no-such.mvcase is not a case bundle directory" ${CASE} info no-such.mvcase)
+expect(3 "broken.mvcase/manifest.json is malformed" ${CASE} info broken.mvcase)
+expect(3 "version" ${CASE} info future.mvcase)
+expect(3 "fake.mvcase/manifest.json is missing a field" ${CASE} info fake.mvcase)
+expect(3 "fake.mvcase" ${CASE} mesh fake.mvcase --surface brain -o brain.stl)
+expect(3 "broken.mvcase" ${CASE} mesh broken.mvcase --surface brain -o brain.stl)
+absent(brain.stl)
+expect(3 "no-such-dir does not exist" ${CASE} probe no-such-dir)
+expect(3 "garbage.nii" ${CASE} probe garbage.nii)
+
+# --- medverse-server ---------------------------------------------------------
+expect(2 "subcommand is required" ${SERVER})
+expect(2 "--key is required" ${SERVER} keygen)
+expect(3 "no-dir/issuer.key" ${SERVER} keygen --key no-dir/issuer.key)
+absent(no-dir)
+execute_process(COMMAND ${SERVER} keygen --key ${WORK}/issuer.key RESULT_VARIABLE rc)
+file(WRITE ${WORK}/bad.key "not a key\n")
+file(CHMOD ${WORK}/bad.key PERMISSIONS OWNER_READ OWNER_WRITE)
+expect(2 "--role is required" ${SERVER} token --key issuer.key --name A --room r)
+expect(2 "janitor" ${SERVER} token --key issuer.key --name A --role janitor --room r)
+expect(2 "--ttl" ${SERVER} token --key issuer.key --name A --role doctor --room r --ttl 0)
+expect(2 "--ttl" ${SERVER} token --key issuer.key --name A --role doctor --room r --ttl 1h)
+expect(2 "--client-id" ${SERVER} token --key issuer.key --name A --role doctor --room r --client-id -1)
+expect(3 "bad.key" ${SERVER} token --key bad.key --name A --role doctor --room r)
+expect(3 "room contains a control character" ${SERVER} token --key issuer.key --name A --role doctor --room "a\tb")
+string(REPEAT "x" 65 long)
+expect(3 "display name" ${SERVER} token --key issuer.key --name ${long} --role doctor --room r)
+expect(3 "room" ${SERVER} token --key issuer.key --name A --role doctor --room ${long})
+
+# --- medverse (client), when built -------------------------------------------
+if(CLIENT AND EXISTS "${CLIENT}")
+  expect(2 "--mode" ${CLIENT} --mode cinema)
+  expect(2 "--size" ${CLIENT} --size 0x0)
+  expect(2 "--size" ${CLIENT} --size huge)
+  expect(2 "--frames" ${CLIENT} --frames 0)
+  expect(2 "--avatars" ${CLIENT} --avatars 9)
+  expect(2 "excludes" ${CLIENT} --case x --no-case)
+  expect(3 "no-such.mvcase does not exist" ${CLIENT} --case no-such.mvcase)
+  expect(3 "broken.mvcase/manifest.json is malformed" ${CLIENT} --case broken.mvcase)
+  expect(3 "no-dir" ${CLIENT} --no-case --screenshot no-dir/shot.png)
+  absent(no-dir)
+endif()
+
+if(failures)
+  message(FATAL_ERROR "bad input was not handled as it should be:${failures}")
+endif()

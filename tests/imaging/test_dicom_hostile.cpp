@@ -1,0 +1,273 @@
+// DICOM files whose lengths lie (regressions from fuzz/fuzz_dicom): GDCM
+// allocates what an element or pixel-data fragment claims before reading it,
+// so a few-KB file could make it allocate and zero gigabytes. Such files are
+// refused with an error naming the file and the element, before GDCM reads
+// the lie.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "medverse/imaging/dicom_series.h"
+#include "temp_files.h"
+
+namespace medverse::imaging {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+const fs::path kPydicomData = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+
+std::vector<std::uint8_t> readBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void writeBytes(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+}
+
+void putU32(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint32_t value) {
+  for (std::size_t i = 0; i < 4; ++i) {
+    bytes.at(at + i) = static_cast<std::uint8_t>(value >> (8 * i));
+  }
+}
+
+// Offset of the first occurrence of `pattern` at or after `from`.
+std::size_t find(const std::vector<std::uint8_t>& bytes, const std::vector<std::uint8_t>& pattern,
+                 std::size_t from = 0) {
+  const auto it = std::search(bytes.begin() + static_cast<std::ptrdiff_t>(from), bytes.end(),
+                              pattern.begin(), pattern.end());
+  REQUIRE(it != bytes.end());
+  return static_cast<std::size_t>(it - bytes.begin());
+}
+
+const std::vector<std::uint8_t> kPixelDataTag{0xE0, 0x7F, 0x10, 0x00};
+const std::vector<std::uint8_t> kItemTag{0xFE, 0xFF, 0x00, 0xE0};
+const std::vector<std::uint8_t> kSequenceDelimiter{0xFE, 0xFF, 0xDD, 0xE0};
+
+void checkRefused(const fs::path& file, const std::string& fragment) {
+  auto volume = readDicomSeries(file);
+  REQUIRE_FALSE(volume.ok());
+  INFO("message: " << volume.error().message);
+  CHECK(volume.error().message.find(file.string()) != std::string::npos);
+  CHECK(volume.error().message.find(fragment) != std::string::npos);
+}
+
+bool havePydicom(const fs::path& file) {
+  if (fs::exists(file)) {
+    return true;
+  }
+  MESSAGE("pydicom test data not installed; skipped");
+  return false;
+}
+
+TEST_CASE("dicom: garbage after the pixel-data fragments is refused before GDCM reads it") {
+  // The fuzz_dicom input: JPEG 2000 fragments followed by bytes that GDCM
+  // took for an element of 4 GB (its allocation, not a read, was the crash).
+  const fs::path source = kPydicomData / "MR_small_jp2klossless.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t delimiter = find(bytes, kSequenceDelimiter, find(bytes, kPixelDataTag));
+  const std::vector<std::uint8_t> garbage{0x91, 0xB9, 0x37, 0x2E, 0xF2, 0x2F, 0x9E, 0xAE};
+  std::copy(garbage.begin(), garbage.end(), bytes.begin() + static_cast<std::ptrdiff_t>(delimiter));
+  TempDir dir;
+  const fs::path file = dir / "garbage-after-fragments.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "encapsulated pixel data is corrupt");
+}
+
+TEST_CASE("dicom: a pixel-data fragment claiming 4 GB is refused") {
+  const fs::path source = kPydicomData / "MR_small_jp2klossless.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t offsetTable = find(bytes, kItemTag, find(bytes, kPixelDataTag));
+  const std::size_t fragment = find(bytes, kItemTag, offsetTable + 8);
+  putU32(bytes, fragment + 4, 0xFFAF0000U);
+  TempDir dir;
+  const fs::path file = dir / "huge-fragment.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "claims 4289658880 bytes");
+}
+
+TEST_CASE("dicom: pixel data claiming more than the file holds is refused, naming the file") {
+  const fs::path source = kPydicomData / "MR_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t pixelData = find(bytes, kPixelDataTag);
+  putU32(bytes, pixelData + 8, 0xF0000000U);  // explicit VR OW: 4-byte length at +8
+  TempDir dir;
+  const fs::path file = dir / "huge-pixel-data.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "(7FE0,0010)");
+}
+
+TEST_CASE("dicom: a header element claiming more than the file holds skips the file with a note") {
+  const fs::path source = kPydicomData / "MR_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // Patient's Name (0010,0010), explicit VR PN: 2-byte length at +6.
+  const std::size_t name = find(bytes, {0x10, 0x00, 0x10, 0x00, 'P', 'N'});
+  bytes.at(name + 6) = 0xFF;
+  bytes.at(name + 7) = 0xFF;
+  bytes.resize(name + 8 + 1000);  // 65535 bytes claimed, 1000 left
+  TempDir dir;
+  writeBytes(dir / "huge-name.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  CHECK(scan->nonDicomFiles == 1);
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("huge-name.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("(0010,0010)") != std::string::npos);
+}
+
+TEST_CASE("dicom: Rows and Columns larger than the pixel data are refused before allocating") {
+  // fuzz_dicom: a 10 KB file declaring thousands of rows and columns made the reader
+  // allocate its 2 GiB limit before decoding failed (14 s per input).
+  const fs::path source = kPydicomData / "MR_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  for (const std::uint8_t element : {0x10, 0x11}) {  // Rows, Columns: explicit VR US
+    const std::size_t at = find(bytes, {0x28, 0x00, element, 0x00, 'U', 'S', 0x02, 0x00});
+    bytes.at(at + 8) = 0x00;  // 4096: within the reader's size limit
+    bytes.at(at + 9) = 0x10;
+  }
+  TempDir dir;
+  const fs::path file = dir / "huge-dims.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "PixelData (7FE0,0010) holds 8192 bytes");
+}
+
+TEST_CASE("dicom: an RLE frame header with an impossible segment count is refused") {
+  // fuzz_dicom: GDCM's RLE decoder read past its buffer (SEGV) on 0x7C000002
+  // segments.
+  const fs::path source = kPydicomData / "MR_small_RLE.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t offsetTable = find(bytes, kItemTag, find(bytes, kPixelDataTag));
+  const std::size_t frame = find(bytes, kItemTag, offsetTable + 8);
+  putU32(bytes, frame + 8, 0x7C000002U);
+  TempDir dir;
+  const fs::path file = dir / "rle-segments.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "RLE frame at byte");
+}
+
+TEST_CASE("dicom: a stray delimiter tag with a 4 GB length inside a sequence is refused") {
+  // fuzz_dicom: an implicit-VR file without preamble whose nested item holds
+  // (FFFE,0000) with length 0xFFFE0000; GDCM allocated 4 GB for it.
+  std::vector<std::uint8_t> bytes{0x08, 0x00, 0x05, 0x00, 10, 0, 0, 0};  // (0008,0005) CS
+  for (char c : std::string("ISO_IR 100")) {
+    bytes.push_back(static_cast<std::uint8_t>(c));
+  }
+  const std::vector<std::uint8_t> nested{
+      0x08, 0x00, 0x40, 0x11, 0xFF, 0xFF, 0xFF, 0xFF,  // (0008,1140) SQ, undefined length
+      0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF,  // item, undefined length
+      0xFE, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFE, 0xFF,  // (FFFE,0000), length 0xFFFE0000
+  };
+  bytes.insert(bytes.end(), nested.begin(), nested.end());
+  bytes.resize(bytes.size() + 64, 0);
+  TempDir dir;
+  writeBytes(dir / "stray-delimiter.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("stray-delimiter.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("(FFFE,0000) at byte 34 claims 4294836224 bytes") != std::string::npos);
+}
+
+TEST_CASE("dicom: a file ending inside an element header is skipped instead of aborting") {
+  // fuzz_dicom: 39 bytes, the last element cut after its tag; GDCM asserts
+  // reading the missing VR.
+  std::vector<std::uint8_t> bytes;
+  auto element = [&](std::uint8_t e, const char* vr, const std::string& value) {
+    const std::vector<std::uint8_t> head{0x08,
+                                         0x00,
+                                         e,
+                                         0x00,
+                                         static_cast<std::uint8_t>(vr[0]),
+                                         static_cast<std::uint8_t>(vr[1]),
+                                         static_cast<std::uint8_t>(value.size()),
+                                         0x00};
+    bytes.insert(bytes.end(), head.begin(), head.end());
+    bytes.insert(bytes.end(), value.begin(), value.end());
+  };
+  element(0x05, "CS", "ISO_IR 100");
+  element(0x12, "DA", "20150529");
+  const std::vector<std::uint8_t> cut{0x08, 0x00, 0x13, 0x00, 0x20};
+  bytes.insert(bytes.end(), cut.begin(), cut.end());
+  REQUIRE(bytes.size() == 39);
+  TempDir dir;
+  writeBytes(dir / "cut-header.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("cut-header.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("ends inside the header of the element at byte 34") !=
+        std::string::npos);
+}
+
+// GDCM asserts (aborts the process) on these file meta information defects.
+void checkMetaSkipped(std::vector<std::uint8_t> bytes, const std::string& fragment) {
+  TempDir dir;
+  writeBytes(dir / "bad-meta.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  CHECK(scan->nonDicomFiles == 1);
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("bad-meta.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find(fragment) != std::string::npos);
+}
+
+TEST_CASE("dicom: an unknown VR in the file meta information skips the file instead of aborting") {
+  const fs::path source = kPydicomData / "MR_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // Implementation Class UID (0002,0012) UI -> "EI", the fuzz_dicom input.
+  const std::size_t uid = find(bytes, {0x02, 0x00, 0x12, 0x00, 'U', 'I'});
+  bytes.at(uid + 4) = 'E';
+  checkMetaSkipped(bytes, "unknown value representation in the file meta information");
+}
+
+TEST_CASE("dicom: a file ending inside its file meta information is skipped instead of aborting") {
+  const fs::path source = kPydicomData / "MR_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t uid = find(bytes, {0x02, 0x00, 0x12, 0x00, 'U', 'I'});
+  bytes.resize(uid + 8 + 3);  // cut inside the value
+  checkMetaSkipped(bytes, "element (0002,0012) at byte");
+}
+
+}  // namespace
+}  // namespace medverse::imaging
