@@ -9,6 +9,7 @@
 #include "medverse/render/context.h"
 #include "medverse/render/renderer.h"
 #include "medverse/render/vk_result.h"
+#include "pipeline_builder.h"
 #include "medverse/shaders/mesh_frag.h"
 #include "medverse/shaders/mesh_vert.h"
 
@@ -141,9 +142,6 @@ Result<VkPipeline> MeshPass::pipelineFor(VkRenderPass renderPass, VkSampleCountF
       VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
   assembly.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
 
-  VkPipelineViewportStateCreateInfo viewport{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
-  viewport.viewportCount = 1;
-  viewport.scissorCount = 1;
 
   // Counter-clockwise front faces: with the y-flipping projection of
   // camera.h, meshes keep the glTF/OpenGL winding convention.
@@ -164,44 +162,22 @@ Result<VkPipeline> MeshPass::pipelineFor(VkRenderPass renderPass, VkSampleCountF
   depth.depthWriteEnable = blended ? VK_FALSE : VK_TRUE;
   depth.depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
 
-  VkPipelineColorBlendAttachmentState blend{};
-  blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
-                         VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
-  if (blended) {
-    blend.blendEnable = VK_TRUE;
-    blend.srcColorBlendFactor = VK_BLEND_FACTOR_SRC_ALPHA;
-    blend.dstColorBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
-    blend.colorBlendOp = VK_BLEND_OP_ADD;
-    blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
-    blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
-    blend.alphaBlendOp = VK_BLEND_OP_ADD;
+  GraphicsPipelineParts parts;
+  parts.stages = stages;
+  parts.vertexInput = &vertexInput;
+  parts.assembly = &assembly;
+  parts.raster = &raster;
+  parts.multisample = &multisample;
+  parts.depth = &depth;
+  parts.blend = blended ? BlendMode::StraightAlpha : BlendMode::Off;
+  parts.layout = pipelineLayout_;
+  parts.renderPass = renderPass;
+  parts.subpass = blended ? 1 : 0;  // transparent meshes draw after the volume
+  Result<VkPipeline> created = createGraphicsPipeline(context_.device(), parts);
+  if (!created) {
+    return created.error();
   }
-  VkPipelineColorBlendStateCreateInfo colorBlend{
-      VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
-  colorBlend.attachmentCount = 1;
-  colorBlend.pAttachments = &blend;
-
-  VkDynamicState dynamics[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-  VkPipelineDynamicStateCreateInfo dynamic{VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO};
-  dynamic.dynamicStateCount = 2;
-  dynamic.pDynamicStates = dynamics;
-
-  VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
-  info.stageCount = 2;
-  info.pStages = stages;
-  info.pVertexInputState = &vertexInput;
-  info.pInputAssemblyState = &assembly;
-  info.pViewportState = &viewport;
-  info.pRasterizationState = &raster;
-  info.pMultisampleState = &multisample;
-  info.pDepthStencilState = &depth;
-  info.pColorBlendState = &colorBlend;
-  info.pDynamicState = &dynamic;
-  info.layout = pipelineLayout_;
-  info.renderPass = renderPass;
-  info.subpass = blended ? 1 : 0;  // transparent meshes draw after the volume
-  VkPipeline pipeline = VK_NULL_HANDLE;
-  MV_VK_TRY(vkCreateGraphicsPipelines(context_.device(), VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));
+  const VkPipeline pipeline = *created;
   pipelines_[key] = pipeline;
   return pipeline;
 }

@@ -9,6 +9,7 @@
 #include "medverse/render/context.h"
 #include "medverse/render/renderer.h"
 #include "medverse/render/vk_result.h"
+#include "pipeline_builder.h"
 #include "medverse/shaders/ui_frag.h"
 #include "medverse/shaders/ui_panel_frag.h"
 #include "medverse/shaders/ui_panel_vert.h"
@@ -623,9 +624,6 @@ Result<VkPipeline> UiPass::createPipeline(VkRenderPass renderPass, VkSampleCount
   VkPipelineInputAssemblyStateCreateInfo assembly{
       VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
   assembly.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
-  VkPipelineViewportStateCreateInfo viewport{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
-  viewport.viewportCount = 1;
-  viewport.scissorCount = 1;
   VkPipelineRasterizationStateCreateInfo raster{
       VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
   raster.polygonMode = VK_POLYGON_MODE_FILL;
@@ -640,46 +638,21 @@ Result<VkPipeline> UiPass::createPipeline(VkRenderPass renderPass, VkSampleCount
   depth.depthTestEnable = worldPanel ? VK_TRUE : VK_FALSE;  // the overlay is over everything
   depth.depthWriteEnable = VK_FALSE;
   depth.depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
-  VkPipelineColorBlendAttachmentState blend{};
-  blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
-                         VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
-  blend.blendEnable = VK_TRUE;
+  GraphicsPipelineParts parts;
+  parts.stages = stages;
+  parts.vertexInput = &vertexInput;
+  parts.assembly = &assembly;
+  parts.raster = &raster;
+  parts.multisample = &multisample;
+  parts.depth = &depth;
   // UI geometry has straight alpha; panel textures hold premultiplied colour.
-  blend.srcColorBlendFactor = worldPanel ? VK_BLEND_FACTOR_ONE : VK_BLEND_FACTOR_SRC_ALPHA;
-  blend.dstColorBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
-  blend.colorBlendOp = VK_BLEND_OP_ADD;
-  blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
-  blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
-  blend.alphaBlendOp = VK_BLEND_OP_ADD;
-  VkPipelineColorBlendStateCreateInfo colorBlend{
-      VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
-  colorBlend.attachmentCount = 1;
-  colorBlend.pAttachments = &blend;
-  VkDynamicState dynamics[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-  VkPipelineDynamicStateCreateInfo dynamic{VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO};
-  dynamic.dynamicStateCount = 2;
-  dynamic.pDynamicStates = dynamics;
-
-  VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
-  info.stageCount = 2;
-  info.pStages = stages;
-  info.pVertexInputState = &vertexInput;
-  info.pInputAssemblyState = &assembly;
-  info.pViewportState = &viewport;
-  info.pRasterizationState = &raster;
-  info.pMultisampleState = &multisample;
-  info.pDepthStencilState = &depth;
-  info.pColorBlendState = &colorBlend;
-  info.pDynamicState = &dynamic;
-  info.layout = worldPanel ? panelLayout_ : uiLayout_;
-  info.renderPass = renderPass;
+  parts.blend = worldPanel ? BlendMode::Premultiplied : BlendMode::StraightAlpha;
+  parts.layout = worldPanel ? panelLayout_ : uiLayout_;
+  parts.renderPass = renderPass;
   // Scene targets: subpass 1, after the volume and transparent meshes (see
   // renderer.cpp); the panel-texture pass has a single subpass.
-  info.subpass = renderPass == panelRenderPass_ ? 0 : 1;
-  VkPipeline pipeline = VK_NULL_HANDLE;
-  MV_VK_TRY(
-      vkCreateGraphicsPipelines(context_.device(), VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));
-  return pipeline;
+  parts.subpass = renderPass == panelRenderPass_ ? 0 : 1;
+  return createGraphicsPipeline(context_.device(), parts);
 }
 
 }  // namespace medverse::render

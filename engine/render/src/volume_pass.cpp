@@ -9,6 +9,7 @@
 #include "medverse/render/context.h"
 #include "medverse/render/renderer.h"
 #include "medverse/render/vk_result.h"
+#include "pipeline_builder.h"
 #include "medverse/shaders/slice_frag.h"
 #include "medverse/shaders/slice_vert.h"
 #include "medverse/shaders/volume_frag.h"
@@ -461,9 +462,6 @@ Result<VkPipeline> VolumePass::pipelineFor(const RenderTargetInfo& target, bool 
   VkPipelineInputAssemblyStateCreateInfo assembly{
       VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
   assembly.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
-  VkPipelineViewportStateCreateInfo viewport{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
-  viewport.viewportCount = 1;
-  viewport.scissorCount = 1;
   // Slices are seen from both sides. The ray marcher draws the box's back
   // faces (front faces culled), so a camera inside the volume still gets rays.
   VkPipelineRasterizationStateCreateInfo raster{
@@ -482,45 +480,24 @@ Result<VkPipeline> VolumePass::pipelineFor(const RenderTargetInfo& target, bool 
   depth.depthTestEnable = slices ? VK_TRUE : VK_FALSE;
   depth.depthWriteEnable = slices ? VK_TRUE : VK_FALSE;
   depth.depthCompareOp = VK_COMPARE_OP_LESS_OR_EQUAL;
-  VkPipelineColorBlendAttachmentState blend{};
-  blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
-                         VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
-  if (!slices) {
-    // Premultiplied front-to-back result over what subpass 0 drew.
-    blend.blendEnable = VK_TRUE;
-    blend.srcColorBlendFactor = VK_BLEND_FACTOR_ONE;
-    blend.dstColorBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
-    blend.colorBlendOp = VK_BLEND_OP_ADD;
-    blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
-    blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
-    blend.alphaBlendOp = VK_BLEND_OP_ADD;
+  GraphicsPipelineParts parts;
+  parts.stages = stages;
+  parts.vertexInput = &vertexInput;
+  parts.assembly = &assembly;
+  parts.raster = &raster;
+  parts.multisample = &multisample;
+  parts.depth = &depth;
+  // Slices are opaque; the ray marcher's premultiplied front-to-back result
+  // blends over what subpass 0 drew.
+  parts.blend = slices ? BlendMode::Off : BlendMode::Premultiplied;
+  parts.layout = slices ? sliceLayout_ : volumeLayout_;
+  parts.renderPass = target.renderPass;
+  parts.subpass = slices ? 0 : 1;
+  Result<VkPipeline> created = createGraphicsPipeline(context_.device(), parts);
+  if (!created) {
+    return created.error();
   }
-  VkPipelineColorBlendStateCreateInfo colorBlend{
-      VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
-  colorBlend.attachmentCount = 1;
-  colorBlend.pAttachments = &blend;
-  VkDynamicState dynamics[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
-  VkPipelineDynamicStateCreateInfo dynamic{VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO};
-  dynamic.dynamicStateCount = 2;
-  dynamic.pDynamicStates = dynamics;
-
-  VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
-  info.stageCount = 2;
-  info.pStages = stages;
-  info.pVertexInputState = &vertexInput;
-  info.pInputAssemblyState = &assembly;
-  info.pViewportState = &viewport;
-  info.pRasterizationState = &raster;
-  info.pMultisampleState = &multisample;
-  info.pDepthStencilState = &depth;
-  info.pColorBlendState = &colorBlend;
-  info.pDynamicState = &dynamic;
-  info.layout = slices ? sliceLayout_ : volumeLayout_;
-  info.renderPass = target.renderPass;
-  info.subpass = slices ? 0 : 1;
-  VkPipeline pipeline = VK_NULL_HANDLE;
-  MV_VK_TRY(
-      vkCreateGraphicsPipelines(context_.device(), VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));
+  const VkPipeline pipeline = *created;
   pipelines_[key] = pipeline;
   return pipeline;
 }
