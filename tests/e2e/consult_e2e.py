@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 
-CHANGED = threading.Event()  # some process closed its output (it is ending)
+CHANGED = threading.Event()  # some process ended
 TIMEOUT_S = 240  # per process, far above a normal run (about a minute)
 
 
@@ -55,6 +55,11 @@ class Proc:
                         for s in (self.p.stdout, self.p.stderr)]
         for t in self.threads:
             t.start()
+        threading.Thread(target=self._reap, daemon=True).start()
+
+    def _reap(self):
+        self.p.wait()
+        CHANGED.set()
 
     def _read(self, stream):
         for line in stream:
@@ -66,7 +71,6 @@ class Proc:
         with self.cond:
             self.eof += 1
             self.cond.notify_all()
-        CHANGED.set()
 
     def wait_line(self, predicate, timeout):
         """The first output line satisfying predicate, or a failure naming
@@ -164,10 +168,10 @@ def main():
 
         joined = lambda l: l.startswith("joining room")
         # The spectator follows the expert (--follow waits for them to come).
-        client("spectator", ["--mode", "headless", "--size", "640x360", "--follow",
+        client("spectator", ["--mode", "headless", "--size", "1280x720", "--follow",
                              people["expert"][0]], final + ",participants>=2")
         clients["spectator"].wait_line(joined, 60)
-        client("doctor", ["--mode", "headless", "--size", "640x360", "--input-script",
+        client("doctor", ["--mode", "headless", "--size", "1280x720", "--input-script",
                           os.path.join(e2e, "doctor_script.json")], final + ",participants>=2")
         clients["doctor"].wait_line(joined, 60)
         xenv = dict(env)
@@ -232,8 +236,12 @@ def main():
         if not h:
             errors.append(f"{who}: no hologram")
             continue
-        if abs(h["turn_deg"] - 90.0) > 15.0:
+        # The hands turn the segment between them by 90 degrees and double
+        # its length (expert_timeline.json, frames 22-52).
+        if abs(h["turn_deg"] - 90.0) > 5.0:
             errors.append(f"{who}: hologram turned {h['turn_deg']:.1f} deg, not about 90")
+        if abs(h["scale"] / 0.001 - 2.0) > 0.1:
+            errors.append(f"{who}: hologram scale {h['scale']:.5f} m/mm, not about 0.002")
         if not h["clip"][0]["enabled"]:
             errors.append(f"{who}: clip plane off")
         if h["holder"] != 0:
