@@ -172,10 +172,23 @@ TEST_CASE(
   final.scale = glm::vec3(0.002F);
   room.client(expert).moveHologram(final);
   room.client(expert).release();
+  // Until the server confirms, the holder keeps seeing where it let go (not
+  // an older pose from the interpolation track).
+  auto shownByHolder = [&] { return room.client(expert).presentHologram(); };
+  REQUIRE(shownByHolder());
+  CHECK(std::abs(glm::dot(shownByHolder()->rotation, final.rotation)) > 0.99999F);
   const Actor* holo = room.server->world().find(room.server->hologram());
   REQUIRE(room.until([&] { return holo->owner() == 0; }));
   const auto& t = holo->get<HologramComponent>()->transform;
   CHECK(glm::length(t.position - final.position) < 0.002F);
   CHECK(std::abs(glm::dot(t.rotation, final.rotation)) > 0.99999F);
   CHECK(std::abs(t.scale.x - 0.002F) < 1e-4F);
+  // Every frame on the way to the confirmed release shows the final pose.
+  REQUIRE(room.until([&] {
+    const std::optional<Transform> shown = shownByHolder();
+    REQUIRE(shown);
+    CHECK(std::abs(glm::dot(shown->rotation, final.rotation)) > 0.9999F);
+    return !room.client(expert).holdingHologram();
+  }));
+  CHECK(glm::length(shownByHolder()->position - final.position) < 0.002F);
 }

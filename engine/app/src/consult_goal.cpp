@@ -94,6 +94,8 @@ std::string RoomGoal::missing(const ConsultFrame& f) const {
   }
   if (released && f.hologram->holder != 0) {
     add("the hologram is held");
+  } else if (released && !f.hologram->settled) {
+    add("the hologram is still moving");
   }
   if (turned && turnDegrees(f.hologram->transform) < 45.0F) {
     add("the hologram is not turned");
@@ -127,6 +129,7 @@ std::string consultStateJson(const ConsultFrame& f) {
     holo["scale"] = t.scale.x;
     holo["preset"] = h.preset;
     holo["holder"] = h.holder;
+    holo["settled"] = h.settled;
     holo["case"] = h.caseName;
     json clips = json::array();
     for (const world::Plane& p : h.clip) {

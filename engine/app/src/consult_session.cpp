@@ -14,6 +14,14 @@
 namespace medverse::app {
 namespace {
 
+// Equal up to the replication's quantization (sub-millimetre, hundredths of
+// a degree).
+bool sameTransform(const Transform& a, const Transform& b) {
+  return glm::length(a.position - b.position) < 1e-4F &&
+         std::abs(glm::dot(a.rotation, b.rotation)) > 0.99999F &&
+         glm::length(a.scale - b.scale) < 1e-4F * glm::length(b.scale);
+}
+
 uint64_t steadyNowMs() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::steady_clock::now().time_since_epoch())
@@ -284,6 +292,7 @@ ConsultFrame ConsultSession::extract() {
     HologramState hs;
     std::optional<Transform> present = c.presentHologram();
     hs.transform = present ? *present : h.transform;
+    hs.settled = sameTransform(hs.transform, h.transform);
     hs.preset = h.preset;
     hs.windowCenter = h.windowCenter;
     hs.windowWidth = h.windowWidth;

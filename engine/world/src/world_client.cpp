@@ -48,6 +48,10 @@ struct WorldClient::Impl {
   bool inputSentOnce = false;
   std::optional<AvatarPose> localAvatar;
   std::optional<Transform> localHologram;
+  // Released by us, not yet confirmed by the server: keep showing (but no
+  // longer streaming) the final transform, so the hologram does not flash
+  // back to an older interpolated pose in between.
+  bool releasing = false;
   std::optional<net::AssetClient> assets;  // set when config.caseCacheDir is
   bool wasHolding = false;
   std::optional<SnapshotClock> clock;
@@ -113,6 +117,7 @@ struct WorldClient::Impl {
     tracks.clear();
     wasHolding = false;
     localHologram.reset();
+    releasing = false;
     clock.emplace(tickMs(), config.interpolation);
     pending.emplace_back(
         Joined{h.clientId, static_cast<net::Role>(h.role), h.resumed, h.caseName, h.caseHash});
@@ -209,7 +214,12 @@ struct WorldClient::Impl {
     if (nowHolding && !wasHolding && !localHologram) {
       localHologram = world.find(hologramId())->ref<HologramComponent>().transform;
     } else if (!nowHolding && wasHolding) {
+      // The server's transform is now the final one we sent; the samples of
+      // our own moves echoed back are older, so drop them rather than replay
+      // them behind the render delay.
       localHologram.reset();
+      releasing = false;
+      tracks.erase(hologramId());
     }
     wasHolding = nowHolding;
     ++stats.snapshotsReceived;
@@ -249,7 +259,7 @@ struct WorldClient::Impl {
       pose.pointerActive = localAvatar->pointerActive;
       writeAll(out, wire::AvatarInput::type(), &pose);
     }
-    const bool move = localHologram.has_value() && holding();
+    const bool move = localHologram.has_value() && holding() && !releasing;
     out.writeVarUint(move ? 1 : 0);
     if (move) {
       MoveIntent m;
@@ -380,6 +390,7 @@ void WorldClient::sendReliableRpc(const BitWriter& body) {
 }
 
 void WorldClient::grab() {
+  impl_->releasing = false;
   call(hologramId(), GrabIntent{});
 }
 void WorldClient::release() {
@@ -389,9 +400,16 @@ void WorldClient::release() {
     intent.finalTransform = *impl_->localHologram;
   }
   call(hologramId(), intent);
-  impl_->localHologram.reset();
+  if (impl_->holding()) {
+    impl_->releasing = true;  // cleared when the server confirms
+  } else {
+    impl_->localHologram.reset();
+  }
 }
 void WorldClient::moveHologram(const Transform& transform) {
+  if (impl_->releasing) {
+    return;  // the final transform went with the release
+  }
   impl_->localHologram = transform;
 }
 void WorldClient::setPreset(uint8_t preset) {

@@ -87,6 +87,9 @@ struct HologramState {
   std::array<world::Plane, world::kClipPlanes> clip{};
   std::array<world::Plane, world::kSlicePlanes> slice{};
   world::ClientId holder = 0;  // who holds it; 0: nobody
+  // What is shown has caught up with the latest replicated transform (the
+  // interpolation delay has passed since it last moved).
+  bool settled = true;
   std::string caseName;
   std::string caseHash;
 };
