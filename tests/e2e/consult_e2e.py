@@ -15,7 +15,9 @@ timeouts. The spectator and the doctor join before the expert; the expert
 waits until it is alone, so it is still in the room when they take their
 final pictures.
 
-Usage: consult_e2e.py BUILD_DIR SOURCE_DIR [SERVER CLIENT XRSIM_MANIFEST]
+Usage: consult_e2e.py [--out DIR] BUILD_DIR SOURCE_DIR [SERVER CLIENT XRSIM_MANIFEST]
+(--out: where the screenshots, states and logs go; default BUILD_DIR/e2e.
+scripts/demo uses it for its headless consult.)
 """
 import json
 import math
@@ -103,16 +105,31 @@ class Proc:
 
 
 def main():
-    build, source = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
+    out = None
+    if len(args) >= 2 and args[0] == "--out":
+        out = os.path.abspath(args[1])
+        args = args[2:]
+    if len(args) not in (2, 5):
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    build, source = args[0], args[1]
     server_bin = os.path.join(build, "apps/server/medverse-server")
     client_bin = os.path.join(build, "apps/client/medverse")
     manifest = os.path.join(build, "xrsim/medverse_xrsim.json")
-    if len(sys.argv) >= 6:
-        server_bin, client_bin, manifest = sys.argv[3:6]
+    if len(args) == 5:
+        server_bin, client_bin, manifest = args[2:5]
     e2e = os.path.join(source, "tests/e2e")
-    out = os.path.join(build, "e2e")
+    out = out or os.path.join(build, "e2e")
+    # Start from an empty folder, but never wipe one this script did not make.
+    marker = os.path.join(out, ".medverse-consult-run")
+    if os.path.isdir(out) and os.listdir(out) and not os.path.exists(marker):
+        print(f"consult_e2e: {out} is not empty and not a previous run's folder; "
+              "choose another --out", file=sys.stderr)
+        sys.exit(2)
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
+    open(marker, "w").close()
 
     env = dict(os.environ)
     env.setdefault("MEDVERSE_CACHE", os.path.join(build, "cache"))
