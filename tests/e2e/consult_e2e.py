@@ -176,8 +176,8 @@ def main():
                     "--until", until, "--until-timeout", str(until_timeout),
                     "--state-json", os.path.join(out, who + ".json"),
                     "--screenshot", os.path.join(out, who + ".png"),
-                    # Each its own cache: concurrent case transfers into one
-                    # directory race (see README).
+                    # Each its own cache: each receives the case over the
+                    # network.
                     "--cache-dir", os.path.join(out, who + "-cache")] + extra
             clients[who] = Proc(who, argv, cenv, out)
             procs.append(clients[who])

@@ -546,3 +546,31 @@ TEST_CASE("poses keep flowing every service round while a case downloads") {
   CHECK(rpc.worstWait <= 4);
   requireSameFiles(dir / "case", room.receiver(c).directory());
 }
+
+TEST_CASE("three participants on one machine receive the case into one cache at once") {
+  // Two clients started side by side on a workstation share MEDVERSE_CACHE;
+  // whichever finishes a file first moves it into the cache, and the others
+  // must take it from there rather than fail (this once failed with "cannot
+  // move 'labels.bin' into the cache").
+  TempDir dir;
+  writeCase(dir / "case", size_t{24} * kAssetChunkBytes + 77);
+  CaseRoom room(dir / "case");
+  std::vector<size_t> clients;
+  for (uint64_t id = 1; id <= 3; ++id) {
+    clients.push_back(room.addClient(dir / "cache"));
+    room.join(clients.back(), id);
+  }
+  auto settled = [&] {
+    return std::all_of(clients.begin(), clients.end(), [&](size_t c) {
+      return room.receiver(c).state() == AssetClient::State::Complete ||
+             room.receiver(c).state() == AssetClient::State::Failed;
+    });
+  };
+  REQUIRE(room.until(settled));
+  for (const size_t c : clients) {
+    INFO("client " << c << ": " << room.receiver(c).error());
+    CHECK(room.complete(c));
+    requireSameFiles(dir / "case", room.receiver(c).directory());
+    CHECK(room.receiver(c).progress().bytesDone == room.assets.fileSet().totalBytes());
+  }
+}

@@ -161,6 +161,34 @@ struct AssetClient::Impl {
     }
   }
 
+  // Another process receiving the same set into this cache (two clients on
+  // one machine) may have finished this file first and moved the partial
+  // file away: take its object instead of failing. True when the file is done.
+  bool adoptFinishedObject(uint32_t index) {
+    const FileSetEntry& entry = set->files[index];
+    FileState& file = files[index];
+    std::error_code ec;
+    if (file.complete) {
+      return true;
+    }
+    if (std::filesystem::file_size(objectPath(entry), ec) != entry.size || ec) {
+      return false;
+    }
+    for (uint32_t c = 0; c < file.have.size(); ++c) {
+      if (!file.have[c]) {
+        file.have[c] = true;
+        bytesDone += entry.chunkSize(c);
+        stats.bytesFromDisk += entry.chunkSize(c);
+      }
+    }
+    file.missing = 0;
+    file.complete = true;
+    std::erase_if(toRequest, [index](const ChunkRef& r) { return r.file == index; });
+    std::filesystem::remove(partialPath(entry), ec);
+    log->info("'{}' was completed by another transfer into this cache", entry.path);
+    return true;
+  }
+
   void startOffer(Client& client, FileSet offered) {
     set = std::move(offered);
     setId = set->id();
@@ -276,6 +304,10 @@ struct AssetClient::Impl {
       askAgain(ref);
       return;
     }
+    if (adoptFinishedObject(ref.file)) {
+      reportProgress();
+      return;
+    }
     const Fd fd(::open(partialPath(entry).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
     if (fd.get() < 0 ||
         !writeAt(fd.get(), static_cast<uint64_t>(ref.chunk) * kAssetChunkBytes, chunk.data)) {
@@ -298,6 +330,9 @@ struct AssetClient::Impl {
   // cache object (a listing with inconsistent hashes is caught here).
   void finishFile(uint32_t index) {
     const FileSetEntry& entry = set->files[index];
+    if (adoptFinishedObject(index)) {
+      return;
+    }
     const std::filesystem::path from = partialPath(entry);
     std::error_code ec;
     if (entry.size == 0) {
@@ -305,6 +340,9 @@ struct AssetClient::Impl {
     }
     auto hash = hashFile(from);
     if (!hash || *hash != entry.hash || std::filesystem::file_size(from, ec) != entry.size) {
+      if (adoptFinishedObject(index)) {
+        return;  // moved away (and rewritten in part) by the other transfer
+      }
       std::filesystem::remove(from, ec);
       fail("file '" + entry.path + "' does not match its hash after all chunks did");
       return;
@@ -317,6 +355,9 @@ struct AssetClient::Impl {
     }
     std::filesystem::permissions(from, std::filesystem::perms::owner_read, ec);
     std::filesystem::rename(from, objectPath(entry), ec);
+    if (ec && adoptFinishedObject(index)) {
+      return;
+    }
     if (ec) {
       fail("cannot move '" + entry.path + "' into the cache: " + ec.message());
       return;
@@ -354,6 +395,12 @@ struct AssetClient::Impl {
       }
     }
     std::filesystem::rename(building, target, ec);
+    if (ec && std::filesystem::is_directory(target)) {
+      // Another transfer into this cache placed the set first.
+      std::error_code ignored;
+      std::filesystem::remove_all(building, ignored);
+      ec.clear();
+    }
     if (ec) {
       return makeError("cannot move the set into " + target.string() + ": " + ec.message());
     }
