@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -291,4 +292,36 @@ TEST_CASE("a client retries with backoff when the server restarts, and gets back
   CHECK(h.log(c).reconnecting.front().attempt == 1);
   CHECK(h.log(c).reconnecting.front().delayMs == 10);
   CHECK(h.client(c).state() == Client::State::Connected);
+}
+
+TEST_CASE("a client busy for longer than the liveness timeout keeps its connection") {
+  // A participant's app stalls for seconds while it loads a case or builds
+  // GPU resources, and does not service its connection. The keep-alive
+  // thread answers for it; a client without one (the control) is dropped.
+  Harness h([](ServerConfig& c) {
+    c.timeouts.minimumMs = 500;
+    c.timeouts.maximumMs = 1000;
+  });
+  const size_t busy = h.addClient();
+  ClientConfig noKeepAlive = clientConfig();
+  noKeepAlive.timeouts.keepAliveAfterMs = 0;
+  const size_t control = h.addClient(noKeepAlive);
+  const PeerId busyPeer = h.join(busy, {.clientId = 1, .name = "Busy"});
+  const PeerId controlPeer = h.join(control, {.clientId = 2, .name = "Control"});
+  REQUIRE(h.server->sendTo(busyPeer, Channel::Control, bytesOf("while you were busy")).ok());
+
+  // Only the server runs, until it gives up on the control client.
+  auto dropped = [&] {
+    return std::any_of(h.serverLog.disconnected.begin(), h.serverLog.disconnected.end(),
+                       [&](const Server::Disconnected& d) { return d.peer == controlPeer; });
+  };
+  REQUIRE(pumpUntil([&] { h.serverLog.take(h.server->service(5)); }, dropped, 4000));
+  CHECK(h.server->connectedPeers() == std::vector<PeerId>{busyPeer});
+
+  // Back from its stall, the busy client finds its connection and the
+  // message that came meanwhile.
+  REQUIRE(h.until([&] { return !h.log(busy).received.empty(); }));
+  CHECK(textOf(h.log(busy).received.front().bytes) == "while you were busy");
+  CHECK(h.log(busy).disconnected.empty());
+  CHECK(h.client(busy).state() == Client::State::Connected);
 }

@@ -3,9 +3,11 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 
 #include "enet_glue.h"
+#include "keep_alive.h"
 #include "medverse/core/log.h"
 #include "medverse/net/connect_token.h"
 #include "medverse/net/packet_crypto.h"
@@ -51,6 +53,10 @@ bool isTransient(DisconnectCode code) {
 struct Client::Impl {
   ClientConfig config;
   EnetUse enet;
+  // Guards everything below against the keep-alive thread; every public
+  // method holds it.
+  mutable std::mutex mutex;
+  HostKeepAlive keepAlive;
   ENetHost* host = nullptr;
   ENetPeer* peer = nullptr;
   ENetAddress server{};
@@ -75,6 +81,7 @@ struct Client::Impl {
   Impl(Impl&&) = delete;
   Impl& operator=(Impl&&) = delete;
   ~Impl() {
+    keepAlive.stop();
     if (peer != nullptr) {
       enet_peer_disconnect_now(peer, static_cast<uint32_t>(DisconnectCode::ClientLeft));
     }
@@ -393,43 +400,52 @@ Client::~Client() = default;
 
 Status Client::connect(std::string_view host, uint16_t port, std::string_view token) {
   Impl& c = *impl_;
-  if (c.phase != Phase::Idle) {
-    return makeError("already connecting or connected; disconnect first");
-  }
-  if (!c.enet.ok()) {
-    return makeError("cannot connect: ENet failed to initialise");
-  }
-  auto decoded = decodeTokenString(token);
-  if (!decoded) {
-    return decoded.error();
-  }
-  auto address = resolveAddress(host, port);
-  if (!address) {
-    return makeError("cannot connect: " + address.error().message);
-  }
-  if (c.host == nullptr) {
-    std::optional<ENetAddress> local;
-    if (!c.config.bindHost.empty()) {
-      auto bind = resolveAddress(c.config.bindHost, 0);
-      if (!bind) {
-        return makeError("cannot bind the client socket: " + bind.error().message);
-      }
-      local = *bind;
+  Status started = [&]() -> Status {
+    const std::lock_guard lock(c.mutex);
+    if (c.phase != Phase::Idle) {
+      return makeError("already connecting or connected; disconnect first");
     }
-    c.host = enet_host_create(local ? &*local : nullptr, 1, kChannelCount, 0, 0);
+    if (!c.enet.ok()) {
+      return makeError("cannot connect: ENet failed to initialise");
+    }
+    auto decoded = decodeTokenString(token);
+    if (!decoded) {
+      return decoded.error();
+    }
+    auto address = resolveAddress(host, port);
+    if (!address) {
+      return makeError("cannot connect: " + address.error().message);
+    }
     if (c.host == nullptr) {
-      return makeError("cannot create a UDP socket for the client");
+      std::optional<ENetAddress> local;
+      if (!c.config.bindHost.empty()) {
+        auto bind = resolveAddress(c.config.bindHost, 0);
+        if (!bind) {
+          return makeError("cannot bind the client socket: " + bind.error().message);
+        }
+        local = *bind;
+      }
+      c.host = enet_host_create(local ? &*local : nullptr, 1, kChannelCount, 0, 0);
+      if (c.host == nullptr) {
+        return makeError("cannot create a UDP socket for the client");
+      }
     }
+    c.token = std::move(*decoded);
+    c.server = *address;
+    c.serverName = std::string(host) + ":" + std::to_string(port);
+    c.retries = 0;
+    return c.startAttempt();
+  }();
+  if (started && c.host != nullptr) {
+    c.keepAlive.start(c.mutex, c.host, c.config.timeouts.keepAliveAfterMs);
   }
-  c.token = std::move(*decoded);
-  c.server = *address;
-  c.serverName = std::string(host) + ":" + std::to_string(port);
-  c.retries = 0;
-  return c.startAttempt();
+  return started;
 }
 
 std::vector<Client::Event> Client::service(uint32_t timeoutMs) {
   Impl& c = *impl_;
+  const std::lock_guard lock(c.mutex);
+  c.keepAlive.touch();
   if (c.host != nullptr) {
     ENetEvent e{};
     int rc = enet_host_service(c.host, &e, timeoutMs);
@@ -449,12 +465,14 @@ std::vector<Client::Event> Client::service(uint32_t timeoutMs) {
     enet_host_flush(c.host);
     c.collectWireStats();
   }
+  c.keepAlive.touch();
   std::vector<Event> out;
   out.swap(c.events);
   return out;
 }
 
 Status Client::send(Channel channel, std::span<const uint8_t> bytes) {
+  const std::lock_guard lock(impl_->mutex);
   if (impl_->phase != Phase::Connected) {
     return makeError("cannot send: not connected");
   }
@@ -463,6 +481,7 @@ Status Client::send(Channel channel, std::span<const uint8_t> bytes) {
 
 void Client::disconnect(DisconnectCode code, std::string detail) {
   Impl& c = *impl_;
+  const std::lock_guard lock(c.mutex);
   DisconnectReason reason{code, detail.empty() ? std::string(describe(code)) : std::move(detail)};
   switch (c.phase) {
     case Phase::Connected:
@@ -488,12 +507,14 @@ void Client::disconnect(DisconnectCode code, std::string detail) {
 }
 
 void Client::flush() {
+  const std::lock_guard lock(impl_->mutex);
   if (impl_->host != nullptr) {
     enet_host_flush(impl_->host);
   }
 }
 
 Client::State Client::state() const {
+  const std::lock_guard lock(impl_->mutex);
   switch (impl_->phase) {
     case Phase::Idle:
       return State::Idle;
@@ -511,6 +532,7 @@ Client::State Client::state() const {
 }
 
 ConnectionStats Client::stats() const {
+  const std::lock_guard lock(impl_->mutex);
   ConnectionStats stats = impl_->stats;
   if (const ENetPeer* peer = impl_->peer; peer != nullptr) {
     stats.roundTripMs = peer->roundTripTime;
@@ -522,6 +544,7 @@ ConnectionStats Client::stats() const {
 }
 
 WireStats Client::wireStats() const {
+  const std::lock_guard lock(impl_->mutex);
   return impl_->wire;
 }
 

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <unordered_map>
 
 #include "enet_glue.h"
+#include "keep_alive.h"
 #include "medverse/core/log.h"
 #include "medverse/net/handshake.h"
 #include "medverse/net/packet_crypto.h"
@@ -85,6 +87,10 @@ uint64_t systemNowUnix() {
 struct Server::Impl {
   ServerConfig config;
   EnetUse enet;
+  // Guards everything below against the keep-alive thread (a listen server
+  // inside a client that is busy loading); every public method holds it.
+  mutable std::mutex mutex;
+  HostKeepAlive keepAlive;
   ENetHost* host = nullptr;
   uint16_t port = 0;
   PeerId nextPeerId = 1;
@@ -101,6 +107,7 @@ struct Server::Impl {
   Impl(Impl&&) = delete;
   Impl& operator=(Impl&&) = delete;
   ~Impl() {
+    keepAlive.stop();
     if (host == nullptr) {
       return;
     }
@@ -469,15 +476,19 @@ Result<Server> Server::listen(ServerConfig config) {
   impl->config = std::move(config);
   impl->log->info("listening on {}:{} for room '{}'", impl->config.bindHost, impl->port,
                   impl->config.room);
+  impl->keepAlive.start(impl->mutex, impl->host, impl->config.timeouts.keepAliveAfterMs);
   return Server(std::move(impl));
 }
 
 uint16_t Server::port() const {
+  const std::lock_guard lock(impl_->mutex);
   return impl_->port;
 }
 
 std::vector<Server::Event> Server::service(uint32_t timeoutMs) {
   Impl& s = *impl_;
+  const std::lock_guard lock(s.mutex);
+  s.keepAlive.touch();
   ENetEvent e{};
   int rc = enet_host_service(s.host, &e, timeoutMs);
   for (int handled = 0; rc > 0;) {
@@ -494,12 +505,14 @@ std::vector<Server::Event> Server::service(uint32_t timeoutMs) {
   s.pruneTokens();
   enet_host_flush(s.host);
   s.collectWireStats();
+  s.keepAlive.touch();
   std::vector<Event> out;
   out.swap(s.events);
   return out;
 }
 
 Status Server::sendTo(PeerId peer, Channel channel, std::span<const uint8_t> bytes) {
+  const std::lock_guard lock(impl_->mutex);
   Connection* conn = impl_->find(peer);
   if (conn == nullptr || conn->state != PeerState::Established) {
     return makeError("cannot send to peer " + std::to_string(peer) + ": not connected");
@@ -508,6 +521,7 @@ Status Server::sendTo(PeerId peer, Channel channel, std::span<const uint8_t> byt
 }
 
 void Server::broadcast(Channel channel, std::span<const uint8_t> bytes) {
+  const std::lock_guard lock(impl_->mutex);
   for (auto& [id, conn] : impl_->connections) {
     if (conn.state == PeerState::Established) {
       if (Status s = impl_->sendSealed(conn, MessageKind::Data, channel, bytes); !s) {
@@ -518,6 +532,7 @@ void Server::broadcast(Channel channel, std::span<const uint8_t> bytes) {
 }
 
 void Server::disconnect(PeerId peer, DisconnectCode code, std::string detail) {
+  const std::lock_guard lock(impl_->mutex);
   Connection* conn = impl_->find(peer);
   if (conn == nullptr || conn->state == PeerState::Closing) {
     return;
@@ -536,10 +551,12 @@ void Server::disconnect(PeerId peer, DisconnectCode code, std::string detail) {
 }
 
 void Server::flush() {
+  const std::lock_guard lock(impl_->mutex);
   enet_host_flush(impl_->host);
 }
 
 std::vector<PeerId> Server::connectedPeers() const {
+  const std::lock_guard lock(impl_->mutex);
   std::vector<PeerId> ids;
   for (const auto& [id, conn] : impl_->connections) {
     if (conn.state == PeerState::Established) {
@@ -551,6 +568,7 @@ std::vector<PeerId> Server::connectedPeers() const {
 }
 
 std::optional<ConnectionStats> Server::stats(PeerId peer) const {
+  const std::lock_guard lock(impl_->mutex);
   const Connection* conn = impl_->find(peer);
   if (conn == nullptr) {
     return std::nullopt;
@@ -564,6 +582,7 @@ std::optional<ConnectionStats> Server::stats(PeerId peer) const {
 }
 
 std::optional<size_t> Server::backlogBytes(PeerId peer) const {
+  const std::lock_guard lock(impl_->mutex);
   const Connection* conn = impl_->find(peer);
   if (conn == nullptr) {
     return std::nullopt;
@@ -578,6 +597,7 @@ std::optional<size_t> Server::backlogBytes(PeerId peer) const {
 }
 
 WireStats Server::wireStats() const {
+  const std::lock_guard lock(impl_->mutex);
   return impl_->wire;
 }
 

@@ -18,6 +18,12 @@ struct Timeouts {
   // After we ask to disconnect, how long to wait for the peer to acknowledge
   // before dropping it without ceremony.
   uint32_t disconnectMs = 3000;
+  // While the owner has not serviced its host for this long (busy loading a
+  // case, say), a background thread keeps the connections alive: it
+  // acknowledges, pings and queues what arrives for the owner's next
+  // service. 0 turns it off (then a stall longer than the liveness timeout
+  // loses the connection).
+  uint32_t keepAliveAfterMs = 250;
 };
 
 }  // namespace medverse::net
