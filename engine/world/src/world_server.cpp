@@ -134,7 +134,7 @@ std::string describeTransform(const Transform& t) {
   const float degrees = glm::degrees(2.0F * std::acos(std::clamp(std::abs(t.rotation.w), 0.0F, 1.0F)));
   return "at (" + fixed(t.position.x, 3) + ", " + fixed(t.position.y, 3) + ", " +
          fixed(t.position.z, 3) + ") m, turned " + fixed(degrees, 1) + " deg, " +
-         fixed(t.scale.x * 1000.0F, 2) + " m per m";
+         fixed(t.scale.x * 1000.0F, 2) + "x life size";
 }
 
 // A drag of a plane or of the window sends an intent every frame. The audit
@@ -806,14 +806,14 @@ struct WorldServer::Impl {
       return;
     }
     t.hasControl = grant;
-    if (!grant && needsGrant(t.role, config.rules)) {
-      releaseHolds(t, "control revoked");
-    }
-    syncPlayerState(t);
     const std::string verb = grant ? "granted control to " : "revoked control from ";
     (void)audit(grant ? AuditType::Grant : AuditType::Revoke, by, verb + t.name,
                 "{\"target\":" + std::to_string(t.clientId) + ",\"targetName\":\"" +
                     jsonEscape(t.name) + "\"}");
+    if (!grant && needsGrant(t.role, config.rules)) {
+      releaseHolds(t, "control revoked");  // audited after the revoke that caused it
+    }
+    syncPlayerState(t);
     notice(grant ? NoticeKind::Granted : NoticeKind::Revoked, t, by.name + " " + verb + t.name);
   }
 
