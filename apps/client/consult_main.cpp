@@ -1,5 +1,7 @@
 #include "consult_main.h"
 
+#include <sys/stat.h>
+
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -8,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <sstream>
-#include <sys/stat.h>
 
 #include "medverse/app/case_scene.h"
 #include "medverse/app/consult_app.h"

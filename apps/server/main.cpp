@@ -213,7 +213,8 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
 
   auto* audit = app.add_subcommand(
-      "audit", "list a room journal's audit trail (who joined, granted, grabbed, cut, measured...)");
+      "audit",
+      "list a room journal's audit trail (who joined, granted, grabbed, cut, measured...)");
   std::string auditJournal;
   bool auditJson = false;
   audit->add_option("--journal", auditJournal, "the room's journal (run --journal)")->required();

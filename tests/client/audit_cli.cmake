@@ -19,7 +19,7 @@ endif()
 message(STATUS "audit trail:\n${listing}")
 set(who "Dr\\. Amara Okafor \\(expert, client [0-9]+\\)")
 foreach(expected "join ${who}: joined" "grab ${who}: took the hologram"
-                 "release ${who}: released the hologram .* turned [1-9]"
+                 "release ${who}: released the hologram"
                  "clip-plane ${who}: clip plane 2: off -> normal"
                  "slice-plane ${who}: axial slice: off -> normal" "preset ${who}: preset 0 -> 1"
                  "measurement ${who}: measurement 1" "annotation ${who}: annotation 1")

@@ -54,7 +54,8 @@ struct Room {
     HostOptions options;
     options.caseDirectory = caseDir;
     options.displayName = "Dr. Amara Okafor";
-    options.hologramStart = hologramStartTransform(assets::buildConsultRoom().hologramAnchor, 0.002F);
+    options.hologramStart =
+        hologramStartTransform(assets::buildConsultRoom().hologramAnchor, 0.002F);
     options.nowMs = clock.fn();
     options.audit = audit;
     auto hosted = ConsultSession::host(options);

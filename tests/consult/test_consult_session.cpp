@@ -14,22 +14,22 @@
 #include <functional>
 #include <glm/gtc/quaternion.hpp>
 
+#include "consult_room.h"
 #include "medverse/app/case_scene.h"
 #include "medverse/app/consult_session.h"
 #include "medverse/app/consult_view.h"
 #include "medverse/app/desktop_controls.h"
 #include "medverse/assets/room.h"
 #include "medverse/imaging/case_bundle.h"
-#include "consult_room.h"
 
 using namespace medverse;
 using namespace medverse::app;
 
 namespace {
 
-using test::Room;
 using test::kPumpBound;
 using test::kViewport;
+using test::Room;
 
 // The angle the hologram turned about the room's vertical axis, in degrees.
 float yawDegrees(const Transform& t) {

@@ -27,8 +27,8 @@ void press(test::Room& room, DesktopControls& controls, const std::string& keys)
   for (uint32_t f = 0; f < script->length(); ++f) {
     room.step();
     const ConsultFrame frame = room.host->extract();
-    controls.update(script->frameInput(f), test::kViewport, *room.host, frame,
-                    room.geometry(frame), false);
+    controls.update(script->frameInput(f), test::kViewport, *room.host, frame, room.geometry(frame),
+                    false);
   }
 }
 
@@ -85,9 +85,8 @@ TEST_CASE("the expert's P and K grant and revoke a trainee's control over the ho
   // K again revokes: the hologram drops out of the trainee's hands and the
   // next grab is refused.
   press(room, controls, "K");
-  REQUIRE(room.pumpUntil([&] {
-    return !hasControl(trainee) && room.host->extract().hologram->holder == 0;
-  }));
+  REQUIRE(room.pumpUntil(
+      [&] { return !hasControl(trainee) && room.host->extract().hologram->holder == 0; }));
   CHECK_FALSE(trainee.extract().canEdit);
   trainee.grab();
   REQUIRE(room.pumpUntil([&] { return trainee.refusals().size() == 2; }));

@@ -102,9 +102,9 @@ TEST_CASE("dragging a cut's and a slice's handle changes the picture there, for 
   auto renderer = render::Renderer::create(*screen.context);
   REQUIRE(renderer.ok());
   screen.renderer = std::move(*renderer);
-  auto target = render::OffscreenTarget::create(*screen.context, static_cast<uint32_t>(kSize.x),
-                                                static_cast<uint32_t>(kSize.y),
-                                                VK_SAMPLE_COUNT_4_BIT, 1);
+  auto target =
+      render::OffscreenTarget::create(*screen.context, static_cast<uint32_t>(kSize.x),
+                                      static_cast<uint32_t>(kSize.y), VK_SAMPLE_COUNT_4_BIT, 1);
   REQUIRE(target.ok());
   screen.target = std::move(*target);
   auto client = ConsultClient::create(*screen.renderer, *room.host, false);
@@ -169,7 +169,6 @@ TEST_CASE("dragging a cut's and a slice's handle changes the picture there, for 
     play(json);
   };
 
-
   const auto quietSecond = [&]() {  // the server closes a run after 1 s without changes
     for (int i = 0; i < 70; ++i) {
       frame(idle);
@@ -199,8 +198,8 @@ TEST_CASE("dragging a cut's and a slice's handle changes the picture there, for 
     {"frame": 2, "mouse": "left", "action": "up"}]})");
   settle([&] { return doctor.extract().hologram->clip[kPlacedClipPlane].enabled; });
   const world::Plane placed = host.lastFrame().hologram->clip[kPlacedClipPlane];
-  const glm::vec3 forward = glm::normalize(host.controls().camera().target -
-                                           host.controls().camera().eye());
+  const glm::vec3 forward =
+      glm::normalize(host.controls().camera().target - host.controls().camera().eye());
   const glm::vec3 normalInRoom =
       glm::normalize(glm::vec3(host.hologram().model() * glm::vec4(placed.normal, 0.0F)));
   CHECK(glm::dot(normalInRoom, forward) > 0.98F);  // facing away from the viewer
@@ -256,9 +255,8 @@ TEST_CASE("dragging a cut's and a slice's handle changes the picture there, for 
   band.add({hologram.min.x, sliceTo.y - 4.0F});
   band.add({hologram.max.x, sliceFrom.y + 4.0F});
   const Change inBand = changed(sliced, raisedImage, band);
-  MESSAGE("slice dragged: " << slid.inside << " pixels changed on the hologram ("
-                            << inBand.inside << " in the band it crossed), " << slid.outside
-                            << " elsewhere");
+  MESSAGE("slice dragged: " << slid.inside << " pixels changed on the hologram (" << inBand.inside
+                            << " in the band it crossed), " << slid.outside << " elsewhere");
   CHECK(inBand.inside > static_cast<int>(0.2F * static_cast<float>(slid.inside)));
   CHECK(slid.inside > 200);
   CHECK(slid.outside == 0);
@@ -278,7 +276,7 @@ TEST_CASE("dragging a cut's and a slice's handle changes the picture there, for 
       slices.push_back(e);
     }
   }
-  REQUIRE(clips.size() == 3);  // placed; drag started; came to rest
+  REQUIRE(clips.size() == 3);   // placed; drag started; came to rest
   REQUIRE(slices.size() == 3);  // shown; drag started; came to rest
   for (const auto* list : {&clips, &slices}) {
     for (const world::JournalEntry& e : *list) {

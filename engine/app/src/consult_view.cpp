@@ -178,10 +178,10 @@ std::vector<ui::UiAction> ConsultPresenter::decorate(render::RenderView& view,
     const glm::vec3 centre = 0.5F * (info_.boundsMin + info_.boundsMax);
     for (uint8_t i = 0; i < 2; ++i) {
       // The slider shows where the plane is, wherever its handle left it.
-      const float offset = h.clip[i].enabled
-                               ? h.clip[i].offset - glm::dot(clipPlaneFor(i, info_, 0.0F, true).normal,
-                                                             centre)
-                               : 0.0F;
+      const float offset =
+          h.clip[i].enabled
+              ? h.clip[i].offset - glm::dot(clipPlaneFor(i, info_, 0.0F, true).normal, centre)
+              : 0.0F;
       state.clipPlanes.push_back({kClipNames[i], h.clip[i].enabled, offset, 90.0F});
     }
     for (uint8_t i = 0; i < 3; ++i) {

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <glm/gtc/quaternion.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <cstdio>
 
 #include "medverse/app/consult_view.h"
 
@@ -379,9 +379,9 @@ void DesktopControls::beginPlaneDrag(const PlaneHandle& handle, glm::vec2 cursor
   const std::optional<glm::vec2> a = projectToScreen(camera_, viewport, at);
   const std::optional<glm::vec2> b = projectToScreen(camera_, viewport, step);
   const float mmInRoom = glm::distance(at, step);
-  const glm::vec3 up = glm::normalize(glm::cross(glm::cross(camera_.target - camera_.eye(),
-                                                            glm::vec3(0.0F, 1.0F, 0.0F)),
-                                                 camera_.target - camera_.eye()));
+  const glm::vec3 up = glm::normalize(
+      glm::cross(glm::cross(camera_.target - camera_.eye(), glm::vec3(0.0F, 1.0F, 0.0F)),
+                 camera_.target - camera_.eye()));
   const std::optional<glm::vec2> c = projectToScreen(camera_, viewport, at + up * mmInRoom);
   dragViewPixelsPerMm_ = a && c ? std::max(glm::distance(*a, *c), 1e-3F) : 1.0F;
   dragPixelsPerMm_ = a && b ? *b - *a : glm::vec2(0.0F);
@@ -418,8 +418,8 @@ void DesktopControls::dragPlane(glm::vec2 cursor, bool finished, ConsultSession&
   if (finished) {
     char text[64];
     std::snprintf(text, sizeof(text), "%.1f mm", static_cast<double>(dragPlane_.offset));
-    message_ = (dragRef_.kind == PlaneKind::Clip ? "clip plane at " : "slice at ") +
-               std::string(text);
+    message_ =
+        (dragRef_.kind == PlaneKind::Clip ? "clip plane at " : "slice at ") + std::string(text);
     tool_ = Tool::None;
   }
 }
@@ -443,8 +443,9 @@ void DesktopControls::controlKeys(const platform::InputState& input, ConsultSess
     if (others.empty()) {
       message_ = "nobody to select: no other participant is here";
     } else {
-      const ParticipantView* next =
-          selected == others.end() || selected + 1 == others.end() ? others.front() : *(selected + 1);
+      const ParticipantView* next = selected == others.end() || selected + 1 == others.end()
+                                        ? others.front()
+                                        : *(selected + 1);
       selected_ = next->clientId;
       message_ = "selected " + next->name + " (" + std::string(net::roleName(next->role)) +
                  (next->hasControl ? ", has control): K revokes it" : "): K grants control");

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <glm/gtc/matrix_transform.hpp>
 #include <glm/gtx/quaternion.hpp>
+#include <limits>
 
 #include "medverse/assets/primitives.h"
 #include "medverse/render/renderer.h"
@@ -26,8 +26,8 @@ glm::vec3 colourOf(PlaneRef ref) {
   if (ref.kind == PlaneKind::Clip) {
     return {0.05F, 0.65F, 0.85F};
   }
-  static const glm::vec3 kSlice[3] = {{0.85F, 0.12F, 0.10F}, {0.15F, 0.70F, 0.15F},
-                                      {0.90F, 0.75F, 0.10F}};
+  static const glm::vec3 kSlice[3] = {
+      {0.85F, 0.12F, 0.10F}, {0.15F, 0.70F, 0.15F}, {0.90F, 0.75F, 0.10F}};
   return kSlice[std::min<uint8_t>(ref.index, 2)];
 }
 
@@ -136,8 +136,8 @@ world::Plane withOffset(world::Plane plane, float offset, const render::VolumeIn
 std::vector<PlaneHandle> planeHandles(const HologramState& state, const render::VolumeInfo& info) {
   std::vector<PlaneHandle> handles;
   const glm::vec3 centre = 0.5F * (info.boundsMin + info.boundsMax);
-  for (uint8_t i = 0; i < state.clip.size(); ++i) {
-    const PlaneRef ref{PlaneKind::Clip, i};
+  for (size_t i = 0; i < state.clip.size(); ++i) {
+    const PlaneRef ref{PlaneKind::Clip, static_cast<uint8_t>(i)};
     const world::Plane plane = planeOf(state, ref);
     if (!plane.enabled) {
       continue;
@@ -157,13 +157,13 @@ std::vector<PlaneHandle> planeHandles(const HologramState& state, const render::
     }
     handles.push_back({ref, plane, at});
   }
-  for (uint8_t i = 0; i < state.slice.size(); ++i) {
-    const PlaneRef ref{PlaneKind::Slice, i};
+  for (size_t i = 0; i < state.slice.size(); ++i) {
+    const PlaneRef ref{PlaneKind::Slice, static_cast<uint8_t>(i)};
     const world::Plane plane = planeOf(state, ref);
     if (!plane.enabled) {
       continue;
     }
-    const int axis = sliceAxis(i);
+    const int axis = sliceAxis(ref.index);
     glm::vec3 at = centre;
     at[axis] = std::clamp(plane.offset, info.boundsMin[axis], info.boundsMax[axis]);
     const int edge = (axis + 1) % 3;

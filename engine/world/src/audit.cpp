@@ -42,8 +42,8 @@ std::string_view auditTypeName(AuditType type) {
 }
 
 std::optional<AuditType> auditTypeFromName(std::string_view name) {
-  for (auto t = static_cast<uint8_t>(AuditType::Join); t <= static_cast<uint8_t>(AuditType::SlicePlane);
-       ++t) {
+  for (auto t = static_cast<uint8_t>(AuditType::Join);
+       t <= static_cast<uint8_t>(AuditType::SlicePlane); ++t) {
     if (auditTypeName(static_cast<AuditType>(t)) == name) {
       return static_cast<AuditType>(t);
     }

@@ -254,9 +254,8 @@ std::string formatAuditEntry(const JournalEntry& entry) {
   std::tm utc{};
   gmtime_r(&t, &utc);
   std::array<char, 96> when{};  // room for any int the compiler cannot rule out
-  std::snprintf(when.data(), when.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                utc.tm_sec, millis);
+  std::snprintf(when.data(), when.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
   const AuditEvent& e = entry.event;
   return "#" + std::to_string(entry.sequence) + " " + when.data() + " " +
          std::string(auditTypeName(e.type)) + " " + e.name + " (" + e.role + ", client " +

@@ -131,7 +131,8 @@ std::string describePlane(const Plane& p) {
 }
 
 std::string describeTransform(const Transform& t) {
-  const float degrees = glm::degrees(2.0F * std::acos(std::clamp(std::abs(t.rotation.w), 0.0F, 1.0F)));
+  const float degrees =
+      glm::degrees(2.0F * std::acos(std::clamp(std::abs(t.rotation.w), 0.0F, 1.0F)));
   return "at (" + fixed(t.position.x, 3) + ", " + fixed(t.position.y, 3) + ", " +
          fixed(t.position.z, 3) + ") m, turned " + fixed(degrees, 1) + " deg, " +
          fixed(t.scale.x * 1000.0F, 2) + "x life size";
@@ -150,9 +151,9 @@ struct EditRun {
   ClientId author = 0;
   std::string name;
   std::string role;
-  std::string what;       // "clip plane 2"
-  std::string lastJson;   // the newest value
-  std::string lastText;   // the same, for people
+  std::string what;      // "clip plane 2"
+  std::string lastJson;  // the newest value
+  std::string lastText;  // the same, for people
   uint32_t edits = 0;
   uint64_t lastMs = 0;
 };
@@ -228,10 +229,11 @@ struct WorldServer::Impl {
     e.clientId = r.author;
     e.name = r.name;
     e.role = r.role;
-    e.detail = r.what + " came to rest: " + r.lastText + " (" + std::to_string(r.edits) +
-               " changes)";
-    e.payloadJson = "{\"index\":" + std::to_string(r.index) + ",\"phase\":\"end\",\"value\":" +
-                    r.lastJson + ",\"edits\":" + std::to_string(r.edits) + "}";
+    e.detail =
+        r.what + " came to rest: " + r.lastText + " (" + std::to_string(r.edits) + " changes)";
+    e.payloadJson = "{\"index\":" + std::to_string(r.index) +
+                    ",\"phase\":\"end\",\"value\":" + r.lastJson +
+                    ",\"edits\":" + std::to_string(r.edits) + "}";
     (void)record(e);
   }
 
@@ -266,13 +268,15 @@ struct WorldServer::Impl {
     }
     closeRuns([&](const EditRun& r) { return r.type == type && r.index == index; });
     (void)audit(type, p, what + ": " + fromText + " -> " + toText,
-                "{\"index\":" + std::to_string(index) + ",\"phase\":\"start\",\"from\":" +
-                    fromJson + ",\"to\":" + toJson + "}");
+                "{\"index\":" + std::to_string(index) +
+                    ",\"phase\":\"start\",\"from\":" + fromJson + ",\"to\":" + toJson + "}");
     editRuns.push_back({type, index, p.clientId, p.name, std::string(net::roleName(p.role)), what,
                         toJson, toText, 1, t});
   }
 
-  ~Impl() { closeRuns([](const EditRun&) { return true; }); }
+  ~Impl() {
+    closeRuns([](const EditRun&) { return true; });
+  }
 
   void sendRpcTo(const Participant& p, const std::vector<uint8_t>& message) {
     if (p.peer) {
@@ -442,10 +446,10 @@ struct WorldServer::Impl {
       if (a->owner() == p.clientId) {
         a->setOwner(0);
         const Transform& t = a->ref<HologramComponent>().transform;
-        (void)audit(AuditType::Release, p, std::string("released the hologram (") + why + ") " +
-                    describeTransform(t),
-                    "{\"transform\":" + jsonTransform(t) + ",\"reason\":\"" + jsonEscape(why) +
-                        "\"}");
+        (void)audit(
+            AuditType::Release, p,
+            std::string("released the hologram (") + why + ") " + describeTransform(t),
+            "{\"transform\":" + jsonTransform(t) + ",\"reason\":\"" + jsonEscape(why) + "\"}");
         logger()->info("hologram released by client {}: {}", p.clientId, why);
         notice(NoticeKind::Released, p, p.name + " released the hologram (" + why + ")");
       }
@@ -676,10 +680,10 @@ struct WorldServer::Impl {
       if (Actor* a = holo(target); a != nullptr && permit(p, IntentKind::SetPreset)) {
         const uint8_t from = a->ref<HologramComponent>().preset;
         a->mut<HologramComponent>().preset = i.preset;
-        (void)audit(AuditType::Preset, p,
-                    "preset " + std::to_string(from) + " -> " + std::to_string(i.preset),
-                    "{\"from\":" + std::to_string(from) + ",\"to\":" + std::to_string(i.preset) +
-                        "}");
+        (void)audit(
+            AuditType::Preset, p,
+            "preset " + std::to_string(from) + " -> " + std::to_string(i.preset),
+            "{\"from\":" + std::to_string(from) + ",\"to\":" + std::to_string(i.preset) + "}");
       }
     });
     dispatcher.on<SetWindowIntent>([this](Participant& p, NetId target, const SetWindowIntent& i) {
