@@ -1,5 +1,7 @@
 #include "consult_main.h"
 
+#include <sys/stat.h>
+
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -8,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <sstream>
-#include <sys/stat.h>
 
 #include "medverse/app/case_scene.h"
 #include "medverse/app/consult_app.h"
@@ -18,6 +19,7 @@
 #include "medverse/assets/room.h"
 #include "medverse/imaging/case_bundle.h"
 #include "medverse/net/role.h"
+#include "medverse/world/journal.h"
 #ifdef MEDVERSE_HAS_XR
 #include "medverse/app/xr_mode.h"
 #endif
@@ -129,6 +131,9 @@ void addConsultFlags(CLI::App& app, ConsultFlags& flags) {
                  "measurements, people) to this JSON file");
   app.add_option("--follow", flags.follow,
                  "spectator: follow the participant with this display name");
+  app.add_option("--journal", flags.journal,
+                 "--host: keep the room's audit trail (who joined, grabbed, cut, measured...)\n"
+                 "in this SQLite journal; list it with medverse-server audit --journal FILE");
   app.add_option("--cache-dir", flags.cacheDir,
                  "--connect: where received cases are kept (default: MEDVERSE_CACHE/rooms)");
 }
@@ -136,7 +141,7 @@ void addConsultFlags(CLI::App& app, ConsultFlags& flags) {
 bool consultRequested(const ConsultFlags& flags) {
   return flags.host || !flags.connect.empty() || !flags.tokenFile.empty() ||
          !flags.inputScript.empty() || !flags.invites.empty() || !flags.until.empty() ||
-         !flags.stateJson.empty() || !flags.follow.empty();
+         !flags.stateJson.empty() || !flags.follow.empty() || !flags.journal.empty();
 }
 
 int runConsultMain(const ConsultFlags& flags, const ConsultRun& run) {
@@ -178,7 +183,12 @@ int runConsultMain(const ConsultFlags& flags, const ConsultRun& run) {
     std::printf("headless: rendering one frame (give --frames, --input-script or --screenshot)\n");
   }
 
+  // Declared before the session, which records into it until it ends.
+  std::optional<world::Journal> journal;
   std::unique_ptr<app::ConsultSession> session;
+  if (joining && !flags.journal.empty()) {
+    return usage("--journal goes with --host: the room's server keeps the journal");
+  }
   if (joining) {
     app::JoinOptions options;
     if (!parseHostPort(flags.connect, options.host, options.port)) {
@@ -233,6 +243,22 @@ int runConsultMain(const ConsultFlags& flags, const ConsultRun& run) {
     options.port = flags.port;
     options.room = flags.room;
     options.displayName = flags.name.empty() ? "Host" : flags.name;
+    if (!flags.journal.empty()) {
+      Result<world::Journal> opened = world::Journal::open(flags.journal);
+      if (!opened) {
+        return failure("--journal: " + opened.error().message);
+      }
+      auto annotations = opened->loadAnnotations();
+      auto measurements = opened->loadMeasurements();
+      if (!annotations || !measurements || !annotations->empty() || !measurements->empty()) {
+        // A hosted room starts empty; an earlier room's pins would clash
+        // with the new one's ids (medverse-server run restores them).
+        return failure("--journal " + flags.journal +
+                       " holds an earlier room's pins or measurements: give a new file");
+      }
+      journal.emplace(std::move(*opened));
+      options.audit = &*journal;
+    }
     const assets::Room room = assets::buildConsultRoom();
     options.hologramStart = app::hologramStartTransform(room.hologramAnchor, 0.002F);
     if (!bundle->windows.empty() && bundle->windows.front().width > 0.0) {

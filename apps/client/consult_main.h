@@ -22,6 +22,7 @@ struct ConsultFlags {
   uint32_t untilTimeoutS = 120;
   std::string stateJson;  // the final room state as JSON
   std::string follow;     // spectator: follow this participant by name
+  std::string journal;    // --host: the room's audit trail (SQLite journal)
 };
 
 struct ConsultRun {

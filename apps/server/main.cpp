@@ -3,6 +3,7 @@
 //           SIGINT/SIGTERM
 //   keygen  creates the key shared by the token issuer and the server
 //   token   issues a connect token
+//   audit   lists a room journal's audit trail: who did what, when
 // Case distribution is not here yet: the server announces the case's name and
 // manifest hash; clients must already have it.
 // Exit codes: 0 success, 2 usage error, 3 bad input, 4 cannot listen.
@@ -129,6 +130,39 @@ int runRoom(const RunOptions& o) {
   return kExitOk;  // the destructor tells every client the server is shutting down
 }
 
+// Prints the audit trail of a journal, oldest first: one line per entry
+// (formatAuditEntry), or with --json one JSON object per line.
+int listAudit(const std::string& path, bool json) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return fail("--journal " + path + ": no such journal file");
+  }
+  Result<world::Journal> journal = world::Journal::open(path);
+  if (!journal) {
+    return fail("--journal: " + journal.error().message);
+  }
+  Result<std::vector<world::JournalEntry>> entries = journal->loadAudit();
+  if (!entries) {
+    return fail("--journal: " + entries.error().message);
+  }
+  for (const world::JournalEntry& entry : *entries) {
+    if (json) {
+      const world::AuditEvent& e = entry.event;
+      std::printf(
+          "{\"seq\":%lld,\"unixMs\":%lld,\"type\":\"%s\",\"clientId\":%llu,\"name\":\"%s\","
+          "\"role\":\"%s\",\"detail\":\"%s\",\"payload\":%s}\n",
+          static_cast<long long>(entry.sequence), static_cast<long long>(entry.unixMs),
+          std::string(world::auditTypeName(e.type)).c_str(),
+          static_cast<unsigned long long>(e.clientId), world::jsonEscape(e.name).c_str(),
+          world::jsonEscape(e.role).c_str(), world::jsonEscape(e.detail).c_str(),
+          e.payloadJson.empty() ? "null" : e.payloadJson.c_str());
+    } else {
+      std::printf("%s\n", world::formatAuditEntry(entry).c_str());
+    }
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -178,6 +212,14 @@ int main(int argc, char** argv) {
   token->add_option("--client-id", clientId, "client id, 1 or more (default: random)")
       ->check(CLI::PositiveNumber);
 
+  auto* audit = app.add_subcommand(
+      "audit",
+      "list a room journal's audit trail (who joined, granted, grabbed, cut, measured...)");
+  std::string auditJournal;
+  bool auditJson = false;
+  audit->add_option("--journal", auditJournal, "the room's journal (run --journal)")->required();
+  audit->add_flag("--json", auditJson, "one JSON object per line, with each entry's payload");
+
   // CLI11 would only say "A subcommand is required"; name the word instead.
   if (argc > 1 && argv[1][0] != '-') {
     std::string names;
@@ -200,6 +242,9 @@ int main(int argc, char** argv) {
 
   if (*run) {
     return runRoom(runOptions);
+  }
+  if (*audit) {
+    return listAudit(auditJournal, auditJson);
   }
   if (*keygen) {
     if (Status s = net::saveKey(net::Key::generate(), keygenPath); !s) {

@@ -119,11 +119,18 @@ render::RenderView ConsultClient::frame(const platform::InputState& input, glm::
   controls_.update(input, viewport, session_, last_, geometry,
                    overlay_ && presenter_->overlayWantsPointer());
   if (last_.hologram) {
-    // What the controls just did shows this frame (own moves apply at once).
+    // What the controls just did shows this frame (own moves and a dragged
+    // plane apply at once, before the server's answer).
     if (std::optional<Transform> t = session_.client().presentHologram()) {
       last_.hologram->transform = *t;
-      presenter_->applyHologram(*last_.hologram, *case_);
     }
+    if (auto dragged = controls_.draggedPlane()) {
+      auto& planes =
+          dragged->first.kind == PlaneKind::Clip ? last_.hologram->clip : last_.hologram->slice;
+      planes.at(dragged->first.index).offset = dragged->second.offset;
+      planes.at(dragged->first.index).enabled = true;
+    }
+    presenter_->applyHologram(*last_.hologram, *case_);
   }
   session_.setLocalAvatar(desktopAvatar(controls_.camera()));
 
@@ -134,11 +141,16 @@ render::RenderView ConsultClient::frame(const platform::InputState& input, glm::
   }
   render::RenderView view = room_.view(camera);
   case_->appendTo(view);
+  if (last_.hologram && last_.canEdit) {
+    // The planes' handles are a tool for those who may move them.
+    presenter_->addPlaneGizmos(view, *last_.hologram, case_->model(), controls_.activePlane());
+  }
 
   OverlayExtras extras;
   extras.showHelp = controls_.helpVisible();
   extras.shortcuts = DesktopControls::shortcuts();
   extras.status = controls_.status();
+  extras.selectedParticipant = controls_.selectedParticipant();
   extras.pointer.inside = input.cursorInWindow;
   extras.pointer.position = {static_cast<float>(input.cursorX), static_cast<float>(input.cursorY)};
   extras.pointer.primaryDown = input.down(platform::MouseButton::Left);

@@ -1,5 +1,6 @@
 #include "medverse/app/consult_goal.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -89,7 +90,8 @@ std::string RoomGoal::missing(const ConsultFrame& f) const {
     }
     return out;
   }
-  if (clip && !f.hologram->clip[0].enabled) {
+  if (clip && std::none_of(f.hologram->clip.begin(), f.hologram->clip.end(),
+                           [](const world::Plane& p) { return p.enabled; })) {
     add("clip plane off");
   }
   if (released && f.hologram->holder != 0) {

@@ -99,6 +99,11 @@ Result<std::unique_ptr<ConsultPresenter>> ConsultPresenter::create(render::Rende
     return visuals.error();
   }
   p->visuals_ = *visuals;
+  Result<PlaneGizmos> gizmos = PlaneGizmos::create(renderer);
+  if (!gizmos) {
+    return gizmos.error();
+  }
+  p->gizmos_ = *gizmos;
   p->labels_ = std::make_unique<ui::LabelBuilder>(*p->fonts_);
   p->overlay_ = std::make_unique<ui::UiContext>(*p->fonts_);
   const render::VolumeInfo& info = hologram.volumeInfo();
@@ -159,9 +164,10 @@ std::vector<ui::UiAction> ConsultPresenter::decorate(render::RenderView& view,
     if (!p.connected) {
       continue;
     }
-    state.participants.push_back({p.name, std::string(net::roleName(p.role)),
-                                  roleColorPacked(p.role), p.local,
-                                  p.hasControl || p.role == net::Role::Expert});
+    ui::Participant row{p.name, std::string(net::roleName(p.role)), roleColorPacked(p.role),
+                        p.local, p.hasControl || p.role == net::Role::Expert};
+    row.selected = p.clientId != 0 && p.clientId == extras.selectedParticipant;
+    state.participants.push_back(std::move(row));
   }
   state.presets = consultPresetNames();
   state.canEdit = frame.canEdit;
@@ -169,11 +175,23 @@ std::vector<ui::UiAction> ConsultPresenter::decorate(render::RenderView& view,
     const HologramState& h = *frame.hologram;
     state.activePreset = h.preset;
     static const char* kClipNames[2] = {"Sagittal cut", "Axial cut"};
-    for (size_t i = 0; i < 2; ++i) {
-      state.clipPlanes.push_back({kClipNames[i], h.clip[i].enabled, 0.0F, 90.0F});
+    const glm::vec3 centre = 0.5F * (info_.boundsMin + info_.boundsMax);
+    for (uint8_t i = 0; i < 2; ++i) {
+      // The slider shows where the plane is, wherever its handle left it.
+      const float offset =
+          h.clip[i].enabled
+              ? h.clip[i].offset - glm::dot(clipPlaneFor(i, info_, 0.0F, true).normal, centre)
+              : 0.0F;
+      state.clipPlanes.push_back({kClipNames[i], h.clip[i].enabled, offset, 90.0F});
     }
-    for (size_t i = 0; i < 3; ++i) {
+    for (uint8_t i = 0; i < 3; ++i) {
       state.slices[i].visible = h.slice[i].enabled;
+      const int axis = sliceAxis(i);
+      const float extent = info_.boundsMax[axis] - info_.boundsMin[axis];
+      if (h.slice[i].enabled && extent > 0.0F) {
+        state.slices[i].position =
+            std::clamp((h.slice[i].offset - info_.boundsMin[axis]) / extent, 0.0F, 1.0F);
+      }
     }
     state.caseSummary =
         ui::CaseSummary{h.caseName, "", glm::ivec3(info_.dims), glm::vec3(info_.spacing)};
@@ -196,6 +214,12 @@ std::vector<ui::UiAction> ConsultPresenter::decorate(render::RenderView& view,
   }
   firstOverlayFrame_ = false;
   return actions;
+}
+
+void ConsultPresenter::addPlaneGizmos(render::RenderView& view, const HologramState& state,
+                                      const glm::mat4& patientToWorld,
+                                      std::optional<PlaneRef> active) const {
+  gizmos_->add(state, info_, patientToWorld, active, view.meshes);
 }
 
 bool ConsultPresenter::overlayWantsPointer() const {

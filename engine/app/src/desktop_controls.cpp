@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <glm/gtc/quaternion.hpp>
 #include <map>
@@ -64,9 +65,13 @@ const std::vector<ui::Shortcut>& DesktopControls::shortcuts() {
       {"Wheel while grabbing", "scale the hologram"},
       {"M, click, click", "measure a distance on the hologram (mm)"},
       {"N, click, type, Enter", "drop an annotation pin with a note"},
+      {"X, click", "cut the hologram where you click, facing you (X, X removes the cut)"},
+      {"Drag a round handle", "move that clip plane or slice along its normal"},
       {"1 2 3 4", "presets: case default, CT bone, CT soft tissue, MR brain"},
       {"C", "clip plane on / off (sagittal cut)"},
-      {"V", "axial slice on / off"},
+      {"V / B / S", "axial / coronal / sagittal slice on / off"},
+      {"P", "select the next participant (for K)"},
+      {"K", "grant / revoke control of the selected participant (expert)"},
       {"F", "spectator: follow the next participant, then the free camera"},
       {"H", "show / hide this help"},
       {"Esc", "cancel the current tool; quit when none is active"},
@@ -88,6 +93,32 @@ Ray cameraRay(const OrbitCamera& camera, glm::vec2 viewport, glm::vec2 pixel) {
   return {glm::vec3(nearP), glm::normalize(glm::vec3(farP - nearP))};
 }
 
+std::optional<glm::vec2> projectToScreen(const OrbitCamera& camera, glm::vec2 viewport,
+                                         const glm::vec3& point) {
+  const float aspect = viewport.x / std::max(viewport.y, 1.0F);
+  const render::CameraView v = camera.view(aspect);
+  const glm::vec4 clip = v.projection * v.view * glm::vec4(point, 1.0F);
+  if (clip.w <= 1e-6F) {
+    return std::nullopt;
+  }
+  const glm::vec2 ndc = glm::vec2(clip) / clip.w;
+  return glm::vec2((ndc.x + 1.0F) * 0.5F * viewport.x, (ndc.y + 1.0F) * 0.5F * viewport.y);
+}
+
+std::optional<PlaneRef> DesktopControls::activePlane() const {
+  if (tool_ == Tool::PlaneDrag) {
+    return dragRef_;
+  }
+  return hovered_;
+}
+
+std::optional<std::pair<PlaneRef, world::Plane>> DesktopControls::draggedPlane() const {
+  if (tool_ != Tool::PlaneDrag) {
+    return std::nullopt;
+  }
+  return std::make_pair(dragRef_, dragPlane_);
+}
+
 std::string DesktopControls::status() const {
   switch (tool_) {
     case Tool::Grab:
@@ -100,6 +131,18 @@ std::string DesktopControls::status() const {
       return "Pin: click where the pin goes (Esc cancels)";
     case Tool::PinText:
       return "Pin note: " + toUtf8(pinText_) + "_  (Enter drops the pin, Esc cancels)";
+    case Tool::ClipPlace:
+      return "Cut: click where the cut goes through the hologram (X again removes it, Esc "
+             "cancels)";
+    case Tool::PlaneDrag: {
+      static const char* kSlices[3] = {"axial slice", "coronal slice", "sagittal slice"};
+      const std::string what = dragRef_.kind == PlaneKind::Clip
+                                   ? "clip plane " + std::to_string(dragRef_.index)
+                                   : kSlices[std::min<uint8_t>(dragRef_.index, 2)];
+      char offset[32];
+      std::snprintf(offset, sizeof(offset), "%.1f", static_cast<double>(dragPlane_.offset));
+      return "Moving the " + what + ": " + offset + " mm (let go to leave it there)";
+    }
     case Tool::None:
       break;
   }
@@ -175,7 +218,7 @@ void DesktopControls::keys(const platform::InputState& input, ConsultSession& se
     return;  // typing: the other shortcuts are letters too
   }
   if (input.pressed(Key::Escape)) {
-    if (tool_ != Tool::None && tool_ != Tool::Grab) {
+    if (tool_ != Tool::None && tool_ != Tool::Grab && tool_ != Tool::PlaneDrag) {
       tool_ = Tool::None;
     } else if (grabKey_) {
       grabKey_ = false;
@@ -186,7 +229,7 @@ void DesktopControls::keys(const platform::InputState& input, ConsultSession& se
   if (input.pressed(Key::H) || input.pressed(Key::F1)) {
     help_ = !help_;
   }
-  if (tool_ == Tool::Grab) {
+  if (tool_ == Tool::Grab || tool_ == Tool::PlaneDrag) {
     return;
   }
   if (input.pressed(Key::G)) {
@@ -200,6 +243,21 @@ void DesktopControls::keys(const platform::InputState& input, ConsultSession& se
     tool_ = Tool::PinPlace;
     grabKey_ = false;
   }
+  if (input.pressed(Key::X)) {
+    grabKey_ = false;
+    if (tool_ == Tool::ClipPlace) {
+      tool_ = Tool::None;
+      if (frame.hologram && frame.hologram->clip[kPlacedClipPlane].enabled) {
+        world::Plane off = frame.hologram->clip[kPlacedClipPlane];
+        off.enabled = false;
+        session.setClipPlane(kPlacedClipPlane, off);
+        message_ = "cut removed";
+      }
+    } else if (tool_ != Tool::PlaneDrag) {
+      tool_ = Tool::ClipPlace;
+    }
+  }
+  controlKeys(input, session, frame);
   const Key presetKeys[4] = {Key::Num1, Key::Num2, Key::Num3, Key::Num4};
   for (uint8_t i = 0; i < 4; ++i) {
     if (input.pressed(presetKeys[i])) {
@@ -213,10 +271,14 @@ void DesktopControls::keys(const platform::InputState& input, ConsultSession& se
       session.setClipPlane(0, clipPlaneFor(0, hologram->info, 0.0F, on));
       message_ = on ? "clip plane on" : "clip plane off";
     }
-    if (input.pressed(Key::V)) {
-      const bool on = !frame.hologram->slice[0].enabled;
-      session.setSlicePlane(0, slicePlaneFor(0, hologram->info, 0.5F, on));
-      message_ = on ? "axial slice on" : "axial slice off";
+    static const Key kSliceKeys[3] = {Key::V, Key::B, Key::S};
+    static const char* kSliceNames[3] = {"axial", "coronal", "sagittal"};
+    for (uint8_t i = 0; i < 3; ++i) {
+      if (input.pressed(kSliceKeys[i])) {
+        const bool on = !frame.hologram->slice[i].enabled;
+        session.setSlicePlane(i, slicePlaneFor(i, hologram->info, 0.5F, on));
+        message_ = std::string(kSliceNames[i]) + (on ? " slice on" : " slice off");
+      }
     }
   }
   if (input.pressed(Key::F)) {
@@ -251,6 +313,160 @@ void DesktopControls::keys(const platform::InputState& input, ConsultSession& se
   }
 }
 
+void DesktopControls::placeClipPlane(const platform::InputState& input, glm::vec2 viewport,
+                                     ConsultSession& session,
+                                     const std::optional<HologramGeometry>& hologram) {
+  tool_ = Tool::None;
+  if (!hologram) {
+    message_ = "no hologram in the room yet";
+    return;
+  }
+  const Ray ray = cameraRay(camera_, viewport,
+                            {static_cast<float>(input.cursorX), static_cast<float>(input.cursorY)});
+  const std::optional<glm::vec3> entry =
+      pickHologram(ray.origin, ray.direction, hologram->patientToWorld, hologram->info);
+  if (!entry) {
+    message_ = "missed the hologram: X, then click on it";
+    return;
+  }
+  // A volume has no surface to stop at: the cut goes through the middle of
+  // what the ray crosses, where the clicked structure most likely is, and
+  // the handle then moves it deeper or shallower.
+  const glm::vec3 far = ray.origin + ray.direction * 100.0F;
+  const std::optional<glm::vec3> exit =
+      pickHologram(far, -ray.direction, hologram->patientToWorld, hologram->info);
+  const glm::vec3 through = exit ? 0.5F * (*entry + *exit) : *entry;
+  const glm::mat4 toPatient = glm::inverse(hologram->patientToWorld);
+  const glm::vec3 direction = glm::vec3(toPatient * glm::vec4(ray.direction, 0.0F));
+  session.setClipPlane(kPlacedClipPlane, clipPlaneThrough(through, direction));
+  message_ = "cut placed: drag its round handle to move it";
+}
+
+std::optional<PlaneHandle> DesktopControls::handleUnder(
+    glm::vec2 cursor, glm::vec2 viewport, const ConsultFrame& frame,
+    const std::optional<HologramGeometry>& hologram) const {
+  if (!hologram || !frame.hologram) {
+    return std::nullopt;
+  }
+  std::optional<PlaneHandle> best;
+  float bestDistance = kHandlePickPixels;
+  for (const PlaneHandle& h : planeHandles(*frame.hologram, hologram->info)) {
+    const glm::vec3 world = glm::vec3(hologram->patientToWorld * glm::vec4(h.positionMm, 1.0F));
+    const std::optional<glm::vec2> at = projectToScreen(camera_, viewport, world);
+    if (at && glm::distance(*at, cursor) <= bestDistance) {
+      bestDistance = glm::distance(*at, cursor);
+      best = h;
+    }
+  }
+  return best;
+}
+
+void DesktopControls::beginPlaneDrag(const PlaneHandle& handle, glm::vec2 cursor,
+                                     glm::vec2 viewport, const HologramGeometry& hologram) {
+  tool_ = Tool::PlaneDrag;
+  dragRef_ = handle.ref;
+  dragPlane_ = handle.plane;
+  dragStartOffset_ = handle.plane.offset;
+  lastSentOffset_ = handle.plane.offset;
+  dragStartCursor_ = cursor;
+  // How the mouse maps to the offset: the screen motion of 1 mm along the
+  // normal, measured at the handle. When the normal points (nearly) at the
+  // camera that motion vanishes; then moving the mouse up pushes the plane
+  // away from the viewer, at the scale of 1 mm across the screen there.
+  const glm::mat4& m = hologram.patientToWorld;
+  const glm::vec3 at = glm::vec3(m * glm::vec4(handle.positionMm, 1.0F));
+  const glm::vec3 step = glm::vec3(m * glm::vec4(handle.positionMm + handle.plane.normal, 1.0F));
+  const std::optional<glm::vec2> a = projectToScreen(camera_, viewport, at);
+  const std::optional<glm::vec2> b = projectToScreen(camera_, viewport, step);
+  const float mmInRoom = glm::distance(at, step);
+  const glm::vec3 up = glm::normalize(
+      glm::cross(glm::cross(camera_.target - camera_.eye(), glm::vec3(0.0F, 1.0F, 0.0F)),
+                 camera_.target - camera_.eye()));
+  const std::optional<glm::vec2> c = projectToScreen(camera_, viewport, at + up * mmInRoom);
+  dragViewPixelsPerMm_ = a && c ? std::max(glm::distance(*a, *c), 1e-3F) : 1.0F;
+  dragPixelsPerMm_ = a && b ? *b - *a : glm::vec2(0.0F);
+  dragAlongView_ = glm::length(dragPixelsPerMm_) < 0.3F * dragViewPixelsPerMm_;
+  if (dragAlongView_) {
+    // Up on the screen goes away from the camera along whichever way the
+    // normal points.
+    const glm::vec3 forward = glm::normalize(camera_.target - camera_.eye());
+    const float sign = glm::dot(step - at, forward) >= 0.0F ? 1.0F : -1.0F;
+    dragViewPixelsPerMm_ *= sign;
+  }
+}
+
+void DesktopControls::dragPlane(glm::vec2 cursor, bool finished, ConsultSession& session,
+                                const HologramGeometry& hologram) {
+  const glm::vec2 moved = cursor - dragStartCursor_;
+  float deltaMm = 0.0F;
+  if (dragAlongView_) {
+    deltaMm = -moved.y / dragViewPixelsPerMm_;
+  } else {
+    deltaMm = glm::dot(moved, dragPixelsPerMm_) / glm::dot(dragPixelsPerMm_, dragPixelsPerMm_);
+  }
+  dragPlane_ = withOffset(dragPlane_, dragStartOffset_ + deltaMm, hologram.info);
+  // An intent per frame while it moves (the server coalesces them in its
+  // audit trail), none while the mouse rests.
+  if (std::abs(dragPlane_.offset - lastSentOffset_) > 0.01F) {
+    lastSentOffset_ = dragPlane_.offset;
+    if (dragRef_.kind == PlaneKind::Clip) {
+      session.setClipPlane(dragRef_.index, dragPlane_);
+    } else {
+      session.setSlicePlane(dragRef_.index, dragPlane_);
+    }
+  }
+  if (finished) {
+    char text[64];
+    std::snprintf(text, sizeof(text), "%.1f mm", static_cast<double>(dragPlane_.offset));
+    message_ =
+        (dragRef_.kind == PlaneKind::Clip ? "clip plane at " : "slice at ") + std::string(text);
+    tool_ = Tool::None;
+  }
+}
+
+void DesktopControls::controlKeys(const platform::InputState& input, ConsultSession& session,
+                                  const ConsultFrame& frame) {
+  // Whom control can be granted to: everyone else in the room but spectators.
+  std::vector<const ParticipantView*> others;
+  for (const ParticipantView& p : frame.participants) {
+    if (!p.local && p.connected && p.role != net::Role::Spectator) {
+      others.push_back(&p);
+    }
+  }
+  const auto selected = std::find_if(others.begin(), others.end(), [&](const ParticipantView* p) {
+    return p->clientId == selected_;
+  });
+  if (selected == others.end()) {
+    selected_ = 0;  // left, or never chosen
+  }
+  if (input.pressed(Key::P)) {
+    if (others.empty()) {
+      message_ = "nobody to select: no other participant is here";
+    } else {
+      const ParticipantView* next = selected == others.end() || selected + 1 == others.end()
+                                        ? others.front()
+                                        : *(selected + 1);
+      selected_ = next->clientId;
+      message_ = "selected " + next->name + " (" + std::string(net::roleName(next->role)) +
+                 (next->hasControl ? ", has control): K revokes it" : "): K grants control");
+    }
+  }
+  if (input.pressed(Key::K)) {
+    const auto it = std::find_if(others.begin(), others.end(), [&](const ParticipantView* p) {
+      return p->clientId == selected_;
+    });
+    if (it == others.end()) {
+      message_ = "select a participant with P first";
+    } else if ((*it)->hasControl) {
+      session.revokeControl((*it)->clientId);
+      message_ = "revoking control from " + (*it)->name;
+    } else {
+      session.grantControl((*it)->clientId);
+      message_ = "granting control to " + (*it)->name;
+    }
+  }
+}
+
 void DesktopControls::update(const platform::InputState& input, glm::vec2 viewport,
                              ConsultSession& session, const ConsultFrame& frame,
                              const std::optional<HologramGeometry>& hologram,
@@ -274,6 +490,16 @@ void DesktopControls::update(const platform::InputState& input, glm::vec2 viewpo
 
   keys(input, session, frame, hologram);
 
+  const glm::vec2 cursor{static_cast<float>(input.cursorX), static_cast<float>(input.cursorY)};
+  hovered_.reset();
+  std::optional<PlaneHandle> underMouse;
+  if (tool_ == Tool::None && !grabKey_ && !overlayHasPointer && frame.canEdit) {
+    underMouse = handleUnder(cursor, viewport, frame, hologram);
+    if (underMouse) {
+      hovered_ = underMouse->ref;
+    }
+  }
+
   const auto dx = static_cast<float>(input.cursorDeltaX);
   const auto dy = static_cast<float>(input.cursorDeltaY);
   const bool leftPressed = input.pressed(MouseButton::Left);
@@ -283,9 +509,19 @@ void DesktopControls::update(const platform::InputState& input, glm::vec2 viewpo
   if (leftPressed && !overlayHasPointer) {
     if (tool_ == Tool::MeasureFirst || tool_ == Tool::MeasureSecond || tool_ == Tool::PinPlace) {
       click(input, viewport, session, hologram);
+    } else if (tool_ == Tool::ClipPlace) {
+      placeClipPlane(input, viewport, session, hologram);
     } else if ((grabKey_ || ctrl) && tool_ == Tool::None) {
       grabKey_ = false;
       beginGrab(session, frame);
+    } else if (tool_ == Tool::None && underMouse && hologram) {
+      beginPlaneDrag(*underMouse, cursor, viewport, *hologram);
+    }
+  } else if (tool_ == Tool::PlaneDrag) {
+    if (hologram) {
+      dragPlane(cursor, leftReleased || !input.down(MouseButton::Left), session, *hologram);
+    } else {
+      tool_ = Tool::None;  // the hologram went away under the drag
     }
   } else if (tool_ == Tool::Grab && (input.down(MouseButton::Left) || leftReleased)) {
     dragX_ += dx;

@@ -48,6 +48,10 @@ void participantsTable(const std::vector<Participant>& participants) {
   ImGui::TableSetupColumn("role", ImGuiTableColumnFlags_WidthStretch, 2.2F);
   for (const Participant& p : participants) {
     ImGui::TableNextRow();
+    if (p.selected) {
+      ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1,
+                             ImGui::GetColorU32(ImGuiCol_HeaderActive, 0.6F));
+    }
     ImGui::TableNextColumn();
     // A filled disc in the role colour, the same colour as the avatar.
     const ImVec2 cursor = ImGui::GetCursorScreenPos();

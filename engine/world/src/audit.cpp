@@ -25,8 +25,30 @@ std::string_view auditTypeName(AuditType type) {
       return "measurement";
     case AuditType::AnnotationRemoved:
       return "annotation-removed";
+    case AuditType::Grab:
+      return "grab";
+    case AuditType::Release:
+      return "release";
+    case AuditType::Preset:
+      return "preset";
+    case AuditType::Window:
+      return "window";
+    case AuditType::ClipPlane:
+      return "clip-plane";
+    case AuditType::SlicePlane:
+      return "slice-plane";
   }
   return "unknown";
+}
+
+std::optional<AuditType> auditTypeFromName(std::string_view name) {
+  for (auto t = static_cast<uint8_t>(AuditType::Join);
+       t <= static_cast<uint8_t>(AuditType::SlicePlane); ++t) {
+    if (auditTypeName(static_cast<AuditType>(t)) == name) {
+      return static_cast<AuditType>(t);
+    }
+  }
+  return std::nullopt;
 }
 
 std::string jsonEscape(std::string_view text) {

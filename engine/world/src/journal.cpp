@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <optional>
 #include <system_error>
 #include <utility>
@@ -61,27 +62,6 @@ CREATE TABLE measurement_points(
 )sql";
 
 constexpr size_t kMaxMeasurementPoints = 64;
-
-constexpr std::array<std::pair<AuditEvent::Type, std::string_view>, 9> kTypeNames{{
-    {AuditEvent::Type::Join, "join"},
-    {AuditEvent::Type::Leave, "leave"},
-    {AuditEvent::Type::Role, "role"},
-    {AuditEvent::Type::Grant, "grant"},
-    {AuditEvent::Type::Revoke, "revoke"},
-    {AuditEvent::Type::Refusal, "refusal"},
-    {AuditEvent::Type::Annotation, "annotation"},
-    {AuditEvent::Type::Measurement, "measurement"},
-    {AuditEvent::Type::AnnotationRemoved, "annotation-removed"},
-}};
-
-std::optional<AuditEvent::Type> typeFromName(std::string_view name) {
-  for (const auto& [type, text] : kTypeNames) {
-    if (text == name) {
-      return type;
-    }
-  }
-  return std::nullopt;
-}
 
 // --- JSON writing for the event builders ----------------------------------
 
@@ -265,6 +245,21 @@ AuditEvent annotationRemovedEvent(uint64_t id, AnnotationKind kind, uint64_t tic
                     std::move(role),
                     std::string(kindName) + " " + std::to_string(id) + " removed",
                     std::move(json)};
+}
+
+std::string formatAuditEntry(const JournalEntry& entry) {
+  const int64_t seconds = entry.unixMs / 1000;
+  const auto millis = static_cast<int>(entry.unixMs % 1000);
+  const auto t = static_cast<time_t>(seconds);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  std::array<char, 96> when{};  // room for any int the compiler cannot rule out
+  std::snprintf(when.data(), when.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
+  const AuditEvent& e = entry.event;
+  return "#" + std::to_string(entry.sequence) + " " + when.data() + " " +
+         std::string(auditTypeName(e.type)) + " " + e.name + " (" + e.role + ", client " +
+         std::to_string(e.clientId) + "): " + e.detail;
 }
 
 struct Journal::Impl {
@@ -879,7 +874,7 @@ Result<std::vector<JournalEntry>> Journal::loadAudit() const {
   std::vector<JournalEntry> out;
   int rc = 0;
   while ((rc = s.step()) == SQLITE_ROW) {
-    const auto type = typeFromName(s.text(2));
+    const auto type = auditTypeFromName(s.text(2));
     if (!type) {
       return impl_->error("audit entry " + std::to_string(s.int64(0)) + " has unknown type '" +
                           s.text(2) + "'");

@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <map>
 #include <optional>
@@ -88,6 +89,75 @@ struct Participant {
   [[nodiscard]] bool spectator() const { return role == net::Role::Spectator; }
 };
 
+// ---- audit payloads ------------------------------------------------------------
+
+std::string jsonNumber(double v) {
+  if (!std::isfinite(v)) {
+    return "null";
+  }
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), "%.9g", v);
+  return text.data();
+}
+
+std::string jsonVec(const glm::vec3& v) {
+  return "[" + jsonNumber(v.x) + "," + jsonNumber(v.y) + "," + jsonNumber(v.z) + "]";
+}
+
+std::string jsonTransform(const Transform& t) {
+  const glm::quat& q = t.rotation;
+  return "{\"position\":" + jsonVec(t.position) + ",\"rotation\":[" + jsonNumber(q.w) + "," +
+         jsonNumber(q.x) + "," + jsonNumber(q.y) + "," + jsonNumber(q.z) +
+         "],\"scale\":" + jsonVec(t.scale) + "}";
+}
+
+std::string jsonPlane(const Plane& p) {
+  return "{\"enabled\":" + std::string(p.enabled ? "true" : "false") +
+         ",\"normal\":" + jsonVec(p.normal) + ",\"offset\":" + jsonNumber(p.offset) + "}";
+}
+
+std::string fixed(double v, int decimals) {
+  std::array<char, 48> text{};
+  std::snprintf(text.data(), text.size(), "%.*f", decimals, v);
+  return text.data();
+}
+
+std::string describePlane(const Plane& p) {
+  if (!p.enabled) {
+    return "off";
+  }
+  return "normal (" + fixed(p.normal.x, 2) + ", " + fixed(p.normal.y, 2) + ", " +
+         fixed(p.normal.z, 2) + "), offset " + fixed(p.offset, 1) + " mm";
+}
+
+std::string describeTransform(const Transform& t) {
+  const float degrees =
+      glm::degrees(2.0F * std::acos(std::clamp(std::abs(t.rotation.w), 0.0F, 1.0F)));
+  return "at (" + fixed(t.position.x, 3) + ", " + fixed(t.position.y, 3) + ", " +
+         fixed(t.position.z, 3) + ") m, turned " + fixed(degrees, 1) + " deg, " +
+         fixed(t.scale.x * 1000.0F, 2) + "x life size";
+}
+
+// A drag of a plane or of the window sends an intent every frame. The audit
+// trail gets the run's first change (who, from what, to what) and, when it
+// went on, where it came to rest, not every frame: a run ends after
+// kEditQuietMs without a change from its author, when someone else edits the
+// same thing, when its author leaves, or when the server stops.
+constexpr uint64_t kEditQuietMs = 1000;
+
+struct EditRun {
+  AuditType type = AuditType::ClipPlane;
+  uint8_t index = 0;
+  ClientId author = 0;
+  std::string name;
+  std::string role;
+  std::string what;      // "clip plane 2"
+  std::string lastJson;  // the newest value
+  std::string lastText;  // the same, for people
+  uint32_t edits = 0;
+  uint64_t lastMs = 0;
+};
+
 struct Queued {
   ClientId from = 0;
   std::vector<uint8_t> body;  // RPC body (after the type byte)
@@ -144,6 +214,68 @@ struct WorldServer::Impl {
                       e.clientId, s.error().message);
     }
     return s;
+  }
+
+  // ---- coalesced edits (see EditRun) ------------------------------------------
+
+  std::vector<EditRun> editRuns;  // at most one per (type, index)
+
+  void closeRun(const EditRun& r) {
+    if (r.edits < 2) {
+      return;  // a single change: its start entry says it all
+    }
+    AuditEvent e;
+    e.type = r.type;
+    e.clientId = r.author;
+    e.name = r.name;
+    e.role = r.role;
+    e.detail =
+        r.what + " came to rest: " + r.lastText + " (" + std::to_string(r.edits) + " changes)";
+    e.payloadJson = "{\"index\":" + std::to_string(r.index) +
+                    ",\"phase\":\"end\",\"value\":" + r.lastJson +
+                    ",\"edits\":" + std::to_string(r.edits) + "}";
+    (void)record(e);
+  }
+
+  template <typename Done>
+  void closeRuns(Done done) {
+    for (auto it = editRuns.begin(); it != editRuns.end();) {
+      if (done(*it)) {
+        closeRun(*it);
+        it = editRuns.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  // Audits one change of a coalesced value (a plane, the window).
+  void auditEdit(const Participant& p, AuditType type, uint8_t index, const std::string& what,
+                 const std::string& fromJson, const std::string& fromText,
+                 const std::string& toJson, const std::string& toText) {
+    if (fromJson == toJson) {
+      return;  // nothing changed
+    }
+    const uint64_t t = now();
+    for (EditRun& r : editRuns) {
+      if (r.type == type && r.index == index && r.author == p.clientId) {
+        r.lastJson = toJson;
+        r.lastText = toText;
+        ++r.edits;
+        r.lastMs = t;
+        return;
+      }
+    }
+    closeRuns([&](const EditRun& r) { return r.type == type && r.index == index; });
+    (void)audit(type, p, what + ": " + fromText + " -> " + toText,
+                "{\"index\":" + std::to_string(index) +
+                    ",\"phase\":\"start\",\"from\":" + fromJson + ",\"to\":" + toJson + "}");
+    editRuns.push_back({type, index, p.clientId, p.name, std::string(net::roleName(p.role)), what,
+                        toJson, toText, 1, t});
+  }
+
+  ~Impl() {
+    closeRuns([](const EditRun&) { return true; });
   }
 
   void sendRpcTo(const Participant& p, const std::vector<uint8_t>& message) {
@@ -313,6 +445,11 @@ struct WorldServer::Impl {
     for (Actor* a : world.actorsWith<HologramComponent>()) {
       if (a->owner() == p.clientId) {
         a->setOwner(0);
+        const Transform& t = a->ref<HologramComponent>().transform;
+        (void)audit(
+            AuditType::Release, p,
+            std::string("released the hologram (") + why + ") " + describeTransform(t),
+            "{\"transform\":" + jsonTransform(t) + ",\"reason\":\"" + jsonEscape(why) + "\"}");
         logger()->info("hologram released by client {}: {}", p.clientId, why);
         notice(NoticeKind::Released, p, p.name + " released the hologram (" + why + ")");
       }
@@ -334,6 +471,7 @@ struct WorldServer::Impl {
     p.peer.reset();
     p.disconnectedAtMs = now();
     releaseHolds(p, "disconnected");
+    closeRuns([&](const EditRun& r) { return r.author == p.clientId; });
     syncPlayerState(p);
     const std::string reason = net::toString(d.reason);
     logger()->info("client {} left: {}", p.clientId, reason);
@@ -520,6 +658,9 @@ struct WorldServer::Impl {
       a->setOwner(p.clientId);
       p.lastMoveMs = now();
       p.moveRefusalReported = false;
+      const Transform& t = a->ref<HologramComponent>().transform;
+      (void)audit(AuditType::Grab, p, "took the hologram " + describeTransform(t),
+                  "{\"transform\":" + jsonTransform(t) + "}");
       notice(NoticeKind::Grabbed, p, p.name + " took the hologram");
     });
     dispatcher.on<ReleaseIntent>([this](Participant& p, NetId target, const ReleaseIntent& r) {
@@ -529,12 +670,20 @@ struct WorldServer::Impl {
           a->mut<HologramComponent>().transform = r.finalTransform;  // where it was let go
         }
         a->setOwner(0);
+        const Transform& t = a->ref<HologramComponent>().transform;
+        (void)audit(AuditType::Release, p, "released the hologram " + describeTransform(t),
+                    "{\"transform\":" + jsonTransform(t) + ",\"reason\":\"released\"}");
         notice(NoticeKind::Released, p, p.name + " released the hologram");
       }
     });
     dispatcher.on<SetPresetIntent>([this](Participant& p, NetId target, const SetPresetIntent& i) {
       if (Actor* a = holo(target); a != nullptr && permit(p, IntentKind::SetPreset)) {
+        const uint8_t from = a->ref<HologramComponent>().preset;
         a->mut<HologramComponent>().preset = i.preset;
+        (void)audit(
+            AuditType::Preset, p,
+            "preset " + std::to_string(from) + " -> " + std::to_string(i.preset),
+            "{\"from\":" + std::to_string(from) + ",\"to\":" + std::to_string(i.preset) + "}");
       }
     });
     dispatcher.on<SetWindowIntent>([this](Participant& p, NetId target, const SetWindowIntent& i) {
@@ -544,6 +693,13 @@ struct WorldServer::Impl {
           return;
         }
         auto* h = &a->mut<HologramComponent>();
+        const auto json = [](float c, float w) {
+          return "{\"center\":" + jsonNumber(c) + ",\"width\":" + jsonNumber(w) + "}";
+        };
+        const auto text = [](float c, float w) { return fixed(c, 1) + " / " + fixed(w, 1); };
+        auditEdit(p, AuditType::Window, 0, "window (centre / width)",
+                  json(h->windowCenter, h->windowWidth), text(h->windowCenter, h->windowWidth),
+                  json(i.center, i.width), text(i.center, i.width));
         h->windowCenter = i.center;
         h->windowWidth = i.width;
       }
@@ -552,6 +708,9 @@ struct WorldServer::Impl {
         [this](Participant& p, NetId target, const SetClipPlaneIntent& i) {
           if (Actor* a = holo(target); a != nullptr && permit(p, IntentKind::SetClipPlane)) {
             if (Plane* plane = a->mut<HologramComponent>().clip(i.index)) {
+              auditEdit(p, AuditType::ClipPlane, i.index, "clip plane " + std::to_string(i.index),
+                        jsonPlane(*plane), describePlane(*plane), jsonPlane(i.plane),
+                        describePlane(i.plane));
               *plane = i.plane;
             } else {
               refuse(p, IntentKind::SetClipPlane, "no clip plane " + std::to_string(i.index));
@@ -562,6 +721,11 @@ struct WorldServer::Impl {
         [this](Participant& p, NetId target, const SetSlicePlaneIntent& i) {
           if (Actor* a = holo(target); a != nullptr && permit(p, IntentKind::SetSlicePlane)) {
             if (Plane* plane = a->mut<HologramComponent>().slice(i.index)) {
+              static const char* kSliceNames[3] = {"axial", "coronal", "sagittal"};
+              auditEdit(p, AuditType::SlicePlane, i.index,
+                        std::string(kSliceNames[std::min<size_t>(i.index, 2)]) + " slice",
+                        jsonPlane(*plane), describePlane(*plane), jsonPlane(i.plane),
+                        describePlane(i.plane));
               *plane = i.plane;
             } else {
               refuse(p, IntentKind::SetSlicePlane, "no slice plane " + std::to_string(i.index));
@@ -646,14 +810,14 @@ struct WorldServer::Impl {
       return;
     }
     t.hasControl = grant;
-    if (!grant && needsGrant(t.role, config.rules)) {
-      releaseHolds(t, "control revoked");
-    }
-    syncPlayerState(t);
     const std::string verb = grant ? "granted control to " : "revoked control from ";
     (void)audit(grant ? AuditType::Grant : AuditType::Revoke, by, verb + t.name,
                 "{\"target\":" + std::to_string(t.clientId) + ",\"targetName\":\"" +
                     jsonEscape(t.name) + "\"}");
+    if (!grant && needsGrant(t.role, config.rules)) {
+      releaseHolds(t, "control revoked");  // audited after the revoke that caused it
+    }
+    syncPlayerState(t);
     notice(grant ? NoticeKind::Granted : NoticeKind::Revoked, t, by.name + " " + verb + t.name);
   }
 
@@ -975,6 +1139,10 @@ struct WorldServer::Impl {
       assets->pump(*server);  // a bounded amount per tick, so snapshots keep flowing
     }
     applyQueued();
+    {
+      const uint64_t t = now();
+      closeRuns([&](const EditRun& r) { return t - r.lastMs >= kEditQuietMs; });
+    }
     enforceGrabTimeout();
     expireGrace();
     updateReps();

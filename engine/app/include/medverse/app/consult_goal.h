@@ -14,7 +14,7 @@ namespace medverse::app {
 
 // Comma-separated terms, all of which must hold:
 //   pins>=N  measurements>=N  participants>=N (connected, you included)
-//   clip     clip plane 0 is on
+//   clip     a clip plane is on (any of the three)
 //   released nobody holds the hologram
 //   turned   the hologram's rotation differs from upright by at least 45 degrees
 //   alone    every other participant has left (the last to go)

@@ -16,6 +16,7 @@
 #include "medverse/app/avatar_visuals.h"
 #include "medverse/app/case_scene.h"
 #include "medverse/app/consult_session.h"
+#include "medverse/app/plane_gizmo.h"
 #include "medverse/core/result.h"
 #include "medverse/render/render_view.h"
 #include "medverse/ui/help_overlay.h"
@@ -55,6 +56,7 @@ struct OverlayExtras {
   ui::PointerInput pointer;
   float deltaSeconds = 1.0F / 60.0F;
   ui::FrameSummary frame;
+  world::ClientId selectedParticipant = 0;  // highlighted in the participants list
 };
 
 class ConsultPresenter {
@@ -73,6 +75,11 @@ class ConsultPresenter {
                                      const glm::mat4& patientToWorld, glm::vec2 displaySize,
                                      bool withOverlay, const OverlayExtras& extras);
 
+  // Adds the clip and slice planes' gizmos (outline and handle) to `view`;
+  // `active` is drawn highlighted.
+  void addPlaneGizmos(render::RenderView& view, const HologramState& state,
+                      const glm::mat4& patientToWorld, std::optional<PlaneRef> active) const;
+
   // Whether the overlay wanted the pointer on its last frame (a click on a
   // window is not a click in the room).
   [[nodiscard]] bool overlayWantsPointer() const;
@@ -87,6 +94,7 @@ class ConsultPresenter {
   ConsultPresenter() = default;
   std::unique_ptr<ui::UiFonts> fonts_;
   std::optional<AvatarVisuals> visuals_;
+  std::optional<PlaneGizmos> gizmos_;
   std::unique_ptr<ui::LabelBuilder> labels_;
   std::unique_ptr<ui::UiContext> overlay_;
   std::vector<render::TransferFunction> presets_;

@@ -10,17 +10,24 @@
 //                          held scales it; letting go releases it
 //   M, click, click        measure the distance between two points (mm)
 //   N, click, type, Enter  drop a pin with a note
-//   1 2 3 4                window presets       C / V  clip plane / slice
+//   X, click               place a cut through the hologram facing you
+//   drag a plane's handle  move a clip plane or slice along its normal
+//   1 2 3 4                window presets       C  sagittal cut on / off
+//   V / B / S              axial / coronal / sagittal slice on / off
+//   P, K                   select a participant; grant or revoke their control
 //   F                      spectator: follow the next participant (then free)
 //   H                      this help            Esc  cancel a tool / quit
+// shortcuts() is the list the help overlay shows; keep the two in step.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "medverse/app/consult_session.h"
 #include "medverse/app/orbit_camera.h"
+#include "medverse/app/plane_gizmo.h"
 #include "medverse/core/result.h"
 #include "medverse/platform/input.h"
 #include "medverse/render/volume.h"
@@ -36,10 +43,21 @@ struct HologramGeometry {
 
 class DesktopControls {
  public:
-  enum class Tool : uint8_t { None, Grab, MeasureFirst, MeasureSecond, PinPlace, PinText };
+  enum class Tool : uint8_t {
+    None,
+    Grab,
+    MeasureFirst,
+    MeasureSecond,
+    PinPlace,
+    PinText,
+    ClipPlace,
+    PlaneDrag
+  };
 
   // Radians the hologram turns per pixel of drag.
   static constexpr float kTurnPerPixel = 0.005F;
+  // A press this close (pixels) to a plane's handle drags the plane.
+  static constexpr float kHandlePickPixels = 16.0F;
 
   // Applies one frame of input. `overlayHasPointer`: the overlay took the
   // mouse (clicks on it are not clicks in the room).
@@ -58,9 +76,28 @@ class DesktopControls {
   // Esc with no tool active: the user wants to leave.
   [[nodiscard]] bool quitRequested() const { return quit_; }
 
+  // The plane whose handle is dragged or under the mouse, for highlighting.
+  [[nodiscard]] std::optional<PlaneRef> activePlane() const;
+  // While a handle is dragged: the plane as the drag has it now (shown at
+  // once, before the server's answer comes back).
+  [[nodiscard]] std::optional<std::pair<PlaneRef, world::Plane>> draggedPlane() const;
+  // The participant P selected for K (grant / revoke control); 0: none.
+  [[nodiscard]] world::ClientId selectedParticipant() const { return selected_; }
+
   static const std::vector<ui::Shortcut>& shortcuts();
 
  private:
+  void placeClipPlane(const platform::InputState& input, glm::vec2 viewport,
+                      ConsultSession& session, const std::optional<HologramGeometry>& hologram);
+  std::optional<PlaneHandle> handleUnder(glm::vec2 cursor, glm::vec2 viewport,
+                                         const ConsultFrame& frame,
+                                         const std::optional<HologramGeometry>& hologram) const;
+  void beginPlaneDrag(const PlaneHandle& handle, glm::vec2 cursor, glm::vec2 viewport,
+                      const HologramGeometry& hologram);
+  void dragPlane(glm::vec2 cursor, bool finished, ConsultSession& session,
+                 const HologramGeometry& hologram);
+  void controlKeys(const platform::InputState& input, ConsultSession& session,
+                   const ConsultFrame& frame);
   void beginGrab(ConsultSession& session, const ConsultFrame& frame);
   void click(const platform::InputState& input, glm::vec2 viewport, ConsultSession& session,
              const std::optional<HologramGeometry>& hologram);
@@ -84,6 +121,18 @@ class DesktopControls {
   std::u32string pinText_;
   std::string message_;
   size_t refusalsSeen_ = 0;
+  // Plane handles: the one under the mouse; the one dragged, where the drag
+  // began, and how the mouse maps to its offset.
+  std::optional<PlaneRef> hovered_;
+  PlaneRef dragRef_;
+  world::Plane dragPlane_;
+  float dragStartOffset_ = 0.0F;
+  float lastSentOffset_ = 0.0F;
+  glm::vec2 dragStartCursor_{0.0F};
+  glm::vec2 dragPixelsPerMm_{0.0F};  // screen motion of 1 mm along the normal
+  bool dragAlongView_ = false;       // normal faces the camera: vertical mouse moves it
+  float dragViewPixelsPerMm_ = 1.0F;
+  world::ClientId selected_ = 0;
 };
 
 // A camera ray through a pixel of the viewport (room space).
@@ -92,6 +141,9 @@ struct Ray {
   glm::vec3 direction{0.0F, 0.0F, -1.0F};
 };
 Ray cameraRay(const OrbitCamera& camera, glm::vec2 viewport, glm::vec2 pixel);
+// Where a room point shows in the viewport (pixels); nullopt behind the camera.
+std::optional<glm::vec2> projectToScreen(const OrbitCamera& camera, glm::vec2 viewport,
+                                         const glm::vec3& point);
 
 // A timed input sequence for tests and headless runs: a JSON file
 //   {"events": [{"frame": 2, "key": "G", "action": "press"},

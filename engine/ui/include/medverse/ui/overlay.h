@@ -22,6 +22,7 @@ struct Participant {
   bool local = false;            // this is you
   bool hasControl = false;       // may manipulate the hologram now
   bool watching = false;         // a spectator: listed, but has no avatar in the room
+  bool selected = false;         // picked for a grant or revoke (desktop: P, then K)
 };
 
 struct CaseSummary {

@@ -1,7 +1,9 @@
 #pragma once
 // What the consult session reports for its audit trail: who joined or left,
-// with which role, control grants and revocations, refused intents, and the
-// annotations and measurements participants made.
+// with which role, control grants and revocations, refused intents, the
+// annotations and measurements participants made, and every change to the
+// hologram: grabs and releases (with the transform), presets, the display
+// window, clip and slice planes.
 //
 // The server calls record() at the moment it decides (a join, a grant, a
 // refusal, a new annotation), before it tells any client. A persistent sink
@@ -10,6 +12,7 @@
 // for an annotation or measurement, the server refuses it instead of
 // applying it.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,11 +30,20 @@ enum class AuditType : uint8_t {
   Annotation,
   Measurement,
   AnnotationRemoved,
+  Grab,        // took the hologram; payload {"transform": ...} as it was taken
+  Release,     // let it go; payload {"transform": ..., "reason": "released" | ...}
+  Preset,      // payload {"from": n, "to": n}
+  Window,      // payload as for planes, values {"center": c, "width": w}
+  ClipPlane,   // payload {"index": i, "phase": "start" | "end", ...} (world_server.h)
+  SlicePlane,  // the same for the three MPR slices
 };
 
 // "join", "leave", "role", "grant", "revoke", "refusal", "annotation",
-// "measurement", "annotation-removed".
+// "measurement", "annotation-removed", "grab", "release", "preset", "window",
+// "clip-plane", "slice-plane".
 [[nodiscard]] std::string_view auditTypeName(AuditType type);
+// The inverse; nullopt for a name no type has.
+[[nodiscard]] std::optional<AuditType> auditTypeFromName(std::string_view name);
 
 struct AuditEvent {
   using Type = AuditType;

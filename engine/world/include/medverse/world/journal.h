@@ -80,6 +80,11 @@ enum class AnnotationKind : uint8_t { Annotation, Measurement };
                                                 uint64_t clientId, std::string name,
                                                 std::string role);
 
+// One entry of the audit trail as a line for people (what `medverse-server
+// audit` prints): sequence, UTC time, type, who (name, role, client id) and
+// what, e.g.
+//   #12 2024-05-01T10:22:03.120Z grab Dr. Okafor (expert, client 7): took the hologram
+[[nodiscard]] std::string formatAuditEntry(const JournalEntry& entry);
 
 class Journal final : public AuditSink {
  public:

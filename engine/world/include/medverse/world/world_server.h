@@ -53,7 +53,11 @@ struct WorldServerConfig {
   // empty: clients must already have the case.
   std::filesystem::path caseDirectory;
   // Where join/leave/grant/refusal/annotation/measurement events go before
-  // they take effect (audit.h); not owned; may be null.
+  // they take effect, and grabs, releases, presets, window, clip and slice
+  // plane changes as they happen (audit.h); a drag's many intents are
+  // coalesced into its first change and where it came to rest (after 1 s
+  // without a change, another author, a leave, or the server stopping).
+  // Not owned; may be null; must outlive the server.
   AuditSink* audit = nullptr;
   // Annotations and measurements to put back in the room at start, from the
   // journal of an earlier run (Journal::loadAnnotations/loadMeasurements);
