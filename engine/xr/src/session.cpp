@@ -49,6 +49,9 @@ Status Session::init() {
   Pose start;
   if (baseType_ == XR_REFERENCE_SPACE_TYPE_LOCAL) {
     start.position.y = -kLocalEyeHeight;
+    // LOCAL's origin is where the user started: as good as re-centred there
+    // (the app puts them at its viewpoint rather than the room's centre).
+    recenteredPending_ = true;
   }
   if (Status s = createBaseSpace(start); !s) {
     return s;

@@ -48,7 +48,8 @@ struct XrFrameInfo {
   XrEnvironmentBlendMode blendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
   bool passthrough = false;  // an XR_FB_passthrough layer goes beneath ours
   // The base space was re-centred since the last frame (by recenter() or
-  // by the runtime): the user now stands at its origin facing -Z.
+  // by the runtime; a LOCAL base space also on its first frame): the user
+  // now stands at its origin facing -Z.
   bool recentered = false;
   // The controllers, for haptics from update() (ControllerInput::vibrate).
   ControllerInput* controllers = nullptr;
