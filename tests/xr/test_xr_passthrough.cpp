@@ -126,3 +126,52 @@ TEST_CASE("VR on a passthrough headset leaves passthrough off: one opaque projec
 
 }  // namespace
 }  // namespace medverse::test
+
+namespace medverse::test {
+namespace {
+
+TEST_CASE("xrsim catches XR_FB_passthrough misuse: a second feature per session, a layer from an invalid feature") {
+  const std::filesystem::path dir = freshXrDir("passthrough_misuse");
+  writeScript(dir, R"({"hmd": {"eye_size": [32, 32], "passthrough": true}})");
+  setEnv("MEDVERSE_XRSIM_REPORT", (dir / "report.json").string());
+  // Without the core validation layer, which would stop the bad calls
+  // before xrsim sees them (and fails extension layers; see runAr).
+  const char* enabled = std::getenv("XR_ENABLE_API_LAYERS");  // NOLINT(concurrency-mt-unsafe)
+  const std::string layers = enabled != nullptr ? enabled : "";
+  ::unsetenv("XR_ENABLE_API_LAYERS");  // NOLINT(concurrency-mt-unsafe)
+  {
+    xr::RuntimeOptions options;
+    options.mode = xr::ViewMode::Ar;
+    auto runtime = xr::XrRuntime::create(options);
+    REQUIRE_MESSAGE(runtime.ok(), (runtime.ok() ? "" : runtime.error().message));
+    REQUIRE((*runtime)->passthroughEnabled());
+    auto context = (*runtime)->createContext(true);
+    REQUIRE_MESSAGE(context.ok(), (context.ok() ? "" : context.error().message));
+    auto input = xr::ControllerInput::create((*runtime)->instance());
+    REQUIRE(input.ok());
+    auto session = xr::Session::create(**runtime, **context, **input);
+    REQUIRE_MESSAGE(session.ok(), (session.ok() ? "" : session.error().message));
+    CHECK((*session)->passthroughRunning());
+    const xr::FbPassthrough& fb = (*runtime)->fbPassthrough();
+    XrPassthroughCreateInfoFB info{XR_TYPE_PASSTHROUGH_CREATE_INFO_FB};
+    info.flags = XR_PASSTHROUGH_IS_RUNNING_AT_CREATION_BIT_FB;
+    XrPassthroughFB second = XR_NULL_HANDLE;
+    CHECK(fb.createPassthrough((*session)->handle(), &info, &second) ==
+          XR_ERROR_FEATURE_ALREADY_CREATED_PASSTHROUGH_FB);
+    XrPassthroughLayerCreateInfoFB layer{XR_TYPE_PASSTHROUGH_LAYER_CREATE_INFO_FB};
+    layer.passthrough = reinterpret_cast<XrPassthroughFB>(uintptr_t{0x5eed});  // NOLINT
+    layer.flags = XR_PASSTHROUGH_IS_RUNNING_AT_CREATION_BIT_FB;
+    XrPassthroughLayerFB bad = XR_NULL_HANDLE;
+    CHECK(fb.createLayer((*session)->handle(), &layer, &bad) == XR_ERROR_HANDLE_INVALID);
+    session->reset();
+    input->reset();
+    context->reset();
+  }
+  setEnv("XR_ENABLE_API_LAYERS", layers);
+  nlohmann::json report = readXrsimReport(dir / "report.json");
+  CHECK(report["passthrough"]["misuse"].size() == 2);
+  CHECK(report["implicitly_destroyed"].empty());  // the session's own were destroyed in order
+}
+
+}  // namespace
+}  // namespace medverse::test
