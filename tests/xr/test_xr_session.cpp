@@ -21,32 +21,6 @@ using xr::XrLoopCallbacks;
 using xr::XrLoopOptions;
 using xr::XrLoopReport;
 
-std::filesystem::path writeScript(const std::filesystem::path& dir, const std::string& json) {
-  std::filesystem::path file = dir / "script.json";
-  std::ofstream(file) << json;
-  setEnv("MEDVERSE_XRSIM_SCRIPT", file.string());
-  return file;
-}
-
-// Runs the loop with validation on and checks neither layer reported an error.
-XrLoopReport run(const std::filesystem::path& dir, XrLoopCallbacks& callbacks,
-                 uint64_t maxFrames = 0) {
-  const std::filesystem::path validation = useXrValidationFile(dir);
-  setEnv("MEDVERSE_XRSIM_REPORT", (dir / "report.json").string());
-  XrLoopOptions options;
-  options.validation = true;
-  options.maxFrames = maxFrames;
-  Result<XrLoopReport> report = xr::runXrLoop(options, callbacks);
-  REQUIRE_MESSAGE(report.ok(), (report.ok() ? "" : report.error().message));
-  for (const auto& e : report->xrValidation.firstErrors) {
-    MESSAGE(e);
-  }
-  CHECK(report->xrValidation.errors == 0);
-  CHECK(report->vulkanValidationErrors == 0);
-  requireNoXrValidationErrors(validation);
-  return std::move(report.value());
-}
-
 std::vector<std::string> names(const std::vector<XrSessionState>& states) {
   std::vector<std::string> out;
   for (XrSessionState s : states) {

@@ -17,9 +17,28 @@
 
 #include <nlohmann/json.hpp>
 
+#include "medverse/xr/xr_loop.h"
+
 namespace medverse::test {
 
+// Every test case starts from xrsim's defaults: the MEDVERSE_XRSIM_*
+// variables an earlier case in this process set are cleared (run together,
+// hello_xr's capture list overrode a later script's).
+inline void clearXrsimEnv() {
+  std::vector<std::string> names;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    if (entry.rfind("MEDVERSE_XRSIM_", 0) == 0) {
+      names.push_back(entry.substr(0, entry.find('=')));
+    }
+  }
+  for (const std::string& n : names) {
+    ::unsetenv(n.c_str());  // NOLINT(concurrency-mt-unsafe): before any XR call
+  }
+}
+
 inline std::filesystem::path freshXrDir(const std::string& name) {
+  clearXrsimEnv();
   const char* bin = std::getenv("MEDVERSE_BINARY_DIR");  // NOLINT(concurrency-mt-unsafe)
   std::filesystem::path dir = std::filesystem::path(bin != nullptr ? bin : ".") / "xr-tests" / name;
   std::filesystem::remove_all(dir);
@@ -65,6 +84,33 @@ inline void requireNoXrValidationErrors(const std::filesystem::path& file) {
     MESSAGE(e);
   }
   CHECK(errors.empty());
+}
+
+inline std::filesystem::path writeScript(const std::filesystem::path& dir, const std::string& json) {
+  std::filesystem::path file = dir / "script.json";
+  std::ofstream(file) << json;
+  setEnv("MEDVERSE_XRSIM_SCRIPT", file.string());
+  return file;
+}
+
+// Runs engine/xr's loop with validation on and checks neither layer reported an error.
+inline xr::XrLoopReport run(const std::filesystem::path& dir, xr::XrLoopCallbacks& callbacks,
+                 uint64_t maxFrames = 0, xr::ViewMode mode = xr::ViewMode::Vr) {
+  const std::filesystem::path validation = useXrValidationFile(dir);
+  setEnv("MEDVERSE_XRSIM_REPORT", (dir / "report.json").string());
+  xr::XrLoopOptions options;
+  options.validation = true;
+  options.maxFrames = maxFrames;
+  options.runtime.mode = mode;
+  Result<xr::XrLoopReport> report = xr::runXrLoop(options, callbacks);
+  REQUIRE_MESSAGE(report.ok(), (report.ok() ? "" : report.error().message));
+  for (const auto& e : report->xrValidation.firstErrors) {
+    MESSAGE(e);
+  }
+  CHECK(report->xrValidation.errors == 0);
+  CHECK(report->vulkanValidationErrors == 0);
+  requireNoXrValidationErrors(validation);
+  return std::move(report.value());
 }
 
 inline nlohmann::json readXrsimReport(const std::filesystem::path& file) {

@@ -69,10 +69,25 @@ Transform XrControls::target() const {
   return t;
 }
 
+LocalHands XrControls::localHands() const {
+  LocalHands hands;
+  for (int h = 0; h < 2; ++h) {
+    if (gripValid_[h]) {
+      hands.grip[h] = grip_[h];
+    }
+    if (aimValid_[h]) {
+      hands.aim[h] = aim_[h];
+    }
+    hands.laserHit[h] = laserHits_[h];
+  }
+  return hands;
+}
+
 XrControlsOutput XrControls::update(const xr::FrameInput& input,
                                     const std::optional<medverse::Pose>& head,
                                     ConsultSession& session, const ConsultFrame& frame,
-                                    const std::optional<HologramGeometry>& hologram) {
+                                    const std::optional<HologramGeometry>& hologram,
+                                    bool recentered) {
   XrControlsOutput out;
   const auto& refusals = session.refusals();
   for (size_t i = refusalsSeen_; i < refusals.size(); ++i) {
@@ -84,34 +99,19 @@ XrControlsOutput XrControls::update(const xr::FrameInput& input,
   }
   refusalsSeen_ = refusals.size();
 
-  // Snap turn on either thumbstick, about the head (the user turns in place).
-  float stickX = 0.0F;
-  for (const xr::HandInput& hand : input.hands) {
-    if (hand.active && std::abs(hand.thumbstick.x) > std::abs(stickX)) {
-      stickX = hand.thumbstick.x;
-    }
-  }
-  if (turnArmed_ && std::abs(stickX) > kPressed) {
-    const glm::vec3 pivot =
-        head ? (roomFromStage_ * *head).position : roomFromStage_.position;
-    // Pushing right turns the user clockwise seen from above: -yaw.
-    const medverse::Pose turn{glm::vec3(0.0F),
-                              glm::angleAxis(stickX > 0 ? -kSnapTurnRad : kSnapTurnRad, kUp)};
-    const medverse::Pose to{pivot, glm::quat(1.0F, 0.0F, 0.0F, 0.0F)};
-    const medverse::Pose from{-pivot, glm::quat(1.0F, 0.0F, 0.0F, 0.0F)};
-    roomFromStage_ = to * turn * from * roomFromStage_;
-    turnArmed_ = false;
-  } else if (std::abs(stickX) < kReleased) {
-    turnArmed_ = true;
-  }
+  // Recenter, teleport and snap turn move the stage in the room.
+  locomotion_.update(input, head, recentered);
+  const medverse::Pose& roomFromStage = locomotion_.roomFromStage();
 
   for (int h = 0; h < 2; ++h) {
     const xr::HandInput& hand = input.hands[h];
+    gripValid_[h] = hand.gripValid;
+    aimValid_[h] = hand.aimValid;
     if (hand.gripValid) {
-      grip_[h] = toRoom(roomFromStage_, hand.grip);
+      grip_[h] = toRoom(roomFromStage, hand.grip);
     }
     if (hand.aimValid) {
-      aim_[h] = toRoom(roomFromStage_, hand.aim);
+      aim_[h] = toRoom(roomFromStage, hand.aim);
     }
   }
 
@@ -131,7 +131,7 @@ XrControlsOutput XrControls::update(const xr::FrameInput& input,
 
   // The avatar: head and both hands, the right laser while it is on the hologram.
   if (head) {
-    avatar_.head = roomFromStage_ * *head;
+    avatar_.head = roomFromStage * *head;
   }
   avatar_.leftHand = grip_[0];
   avatar_.rightHand = grip_[1];

@@ -9,6 +9,8 @@
 #include "medverse/app/consult_view.h"
 #include "medverse/app/room_scene.h"
 #include "medverse/app/xr_controls.h"
+#include "medverse/app/xr_locomotion.h"
+#include "medverse/app/xr_visuals.h"
 #include "medverse/assets/room.h"
 #include "medverse/render/image_io.h"
 #include "medverse/render/offscreen_target.h"
@@ -22,6 +24,9 @@ Result<XrModeReport> runXrMode(const XrModeOptions& options) {
   loop.runtime.mode = options.ar ? xr::ViewMode::Ar : xr::ViewMode::Vr;
   loop.maxFrames = options.maxFrames;
   std::optional<ClientScene> scene;
+  std::optional<XrLocalVisuals> visuals;
+  XrLocomotion locomotion = XrLocomotion::forRoom(assets::buildConsultRoom());
+  LocalHands hands;
   xr::XrLoopCallbacks callbacks;
   callbacks.start = [&](render::Renderer& renderer) -> Status {
     Result<ClientScene> s = createClientScene(renderer, options.scene);
@@ -29,18 +34,48 @@ Result<XrModeReport> runXrMode(const XrModeOptions& options) {
       return s.error();
     }
     scene = std::move(*s);
+    Result<XrLocalVisuals> v = XrLocalVisuals::create(renderer);
+    if (!v) {
+      return v.error();
+    }
+    visuals = std::move(*v);
     return {};
   };
+  // Recenter, teleport and snap turn; the hands where the controllers are.
+  callbacks.frame.update = [&](const xr::XrFrameInfo& info) {
+    std::optional<medverse::Pose> head;
+    if (info.viewsValid) {
+      head = medverse::Pose{0.5F * (info.eyes[0].pose.position + info.eyes[1].pose.position),
+                            info.eyes[0].pose.orientation};
+    }
+    locomotion.update(info.input, head, info.recentered);
+    hands = {};
+    for (int h = 0; h < 2; ++h) {
+      const xr::HandInput& hand = info.input.hands[h];
+      if (hand.gripValid) {
+        hands.grip[h] = locomotion.roomFromStage() * medverse::Pose{hand.grip.position,
+                                                                    hand.grip.orientation};
+      }
+    }
+  };
+  callbacks.frame.roomFromBase = [&] { return locomotion.roomFromStage().toMatrix(); };
   // One stereo view per frame; the session fills in both eyes' cameras.
   callbacks.frame.view = [&](const xr::XrFrameInfo& info, const render::CameraView& head) {
-    return scene->view(head, glm::vec2(info.viewSize));
+    render::RenderView v = scene->view(head, glm::vec2(info.viewSize));
+    visuals->append(hands, locomotion.aim(), net::Role::Expert, v);
+    return v;
   };
-  // The menu button on either controller quits, through xrRequestExitSession.
+  // The menu button on either controller: held 1 s re-centres, a shorter
+  // press quits (through xrRequestExitSession).
+  callbacks.recenter = [](const xr::XrFrameInfo& info) {
+    return info.input.hands[0].menuLongPress || info.input.hands[1].menuLongPress;
+  };
   callbacks.quit = [](const xr::XrFrameInfo& info) {
-    return info.input.hands[0].menuPressed || info.input.hands[1].menuPressed;
+    return info.input.hands[0].menuShortPress || info.input.hands[1].menuShortPress;
   };
   Result<xr::XrLoopReport> r = xr::runXrLoop(loop, callbacks);
   scene.reset();
+  visuals.reset();
   if (!r) {
     return r.error();
   }
@@ -51,6 +86,10 @@ Result<XrModeReport> runXrMode(const XrModeOptions& options) {
   report.sessions = r->sessionsCreated;
   report.xrValidationErrors = r->xrValidation.errors;
   report.vulkanValidationErrors = r->vulkanValidationErrors;
+  report.passthrough = r->passthrough;
+  report.recenters = r->recenters;
+  report.referenceSpaceChanges = r->referenceSpaceChanges;
+  report.teleports = locomotion.teleports();
   return report;
 }
 
@@ -70,6 +109,7 @@ struct XrConsultClient {
   std::optional<RoomScene> room;
   std::optional<CaseScene> hologram;
   std::unique_ptr<ConsultPresenter> presenter;
+  std::optional<XrLocalVisuals> visuals;
   XrControls controls;
   ConsultFrame last;
   render::RenderView lastView;
@@ -89,6 +129,12 @@ struct XrConsultClient {
       return r.error();
     }
     room = std::move(*r);
+    controls.setRoom(layout);
+    Result<XrLocalVisuals> v = XrLocalVisuals::create(renderer);
+    if (!v) {
+      return v.error();
+    }
+    visuals = std::move(*v);
     Result<imaging::CaseBundle> bundle = loadCase(session.caseDirectory());
     if (!bundle) {
       return bundle.error();
@@ -122,7 +168,8 @@ struct XrConsultClient {
       head = medverse::Pose{0.5F * (info.eyes[0].pose.position + info.eyes[1].pose.position),
                             info.eyes[0].pose.orientation};
     }
-    const XrControlsOutput out = controls.update(info.input, head, session, last, geometry);
+    const XrControlsOutput out =
+        controls.update(info.input, head, session, last, geometry, info.recentered);
     for (int h = 0; h < 2; ++h) {
       if (out.haptic[h] && info.controllers != nullptr) {
         // A short tick: the hand has the hologram (or the grab was asked for).
@@ -171,6 +218,7 @@ struct XrConsultClient {
     OverlayExtras extras;
     extras.status = controls.status();
     (void)presenter->decorate(v, last, hologram->model(), glm::vec2(info.viewSize), false, extras);
+    visuals->append(controls.localHands(), controls.locomotion().aim(), last.localRole, v);
     lastView = v;
     lastEye = info.eyes[0].camera;
     eyeSize = info.viewSize;
@@ -221,8 +269,11 @@ Result<XrConsultReport> runXrConsult(ConsultSession& session, const XrConsultOpt
   callbacks.frame.view = [&](const xr::XrFrameInfo& info, const render::CameraView& head) {
     return client.view(info, head);
   };
+  callbacks.recenter = [](const xr::XrFrameInfo& info) {
+    return info.input.hands[0].menuLongPress || info.input.hands[1].menuLongPress;
+  };
   callbacks.quit = [&](const xr::XrFrameInfo& info) {
-    return client.done || info.input.hands[0].menuPressed || info.input.hands[1].menuPressed;
+    return client.done || info.input.hands[0].menuShortPress || info.input.hands[1].menuShortPress;
   };
   callbacks.finish = [&](render::Renderer& renderer) { return client.screenshot(renderer); };
   Result<xr::XrLoopReport> r = xr::runXrLoop(loop, callbacks);
@@ -241,6 +292,10 @@ Result<XrConsultReport> runXrConsult(ConsultSession& session, const XrConsultOpt
   report.xr.sessions = r->sessionsCreated;
   report.xr.xrValidationErrors = r->xrValidation.errors;
   report.xr.vulkanValidationErrors = r->vulkanValidationErrors;
+  report.xr.passthrough = r->passthrough;
+  report.xr.recenters = r->recenters;
+  report.xr.referenceSpaceChanges = r->referenceSpaceChanges;
+  report.xr.teleports = client.controls.locomotion().teleports();
   report.last = client.last;
   report.status = client.controls.status();
   return report;

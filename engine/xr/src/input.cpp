@@ -219,6 +219,21 @@ Status ControllerInput::sync(XrSpace base, XrTime time, FrameInput& out) {
     MV_XR_TRY(instance_, xrGetActionStateBoolean(session_, &get, &b));
     hand.menu = b.isActive != 0 && b.currentState != 0;
     hand.menuPressed = hand.menu && b.changedSinceLastSync != 0;
+    // Held for kMenuLongPress: recenter (once per hold); let go sooner: a
+    // short press (quit). Timed on the predicted display times.
+    if (hand.menu) {
+      if (menuDownSince_[h] == 0) {
+        menuDownSince_[h] = time;
+        menuLongFired_[h] = false;
+      }
+      if (!menuLongFired_[h] && time - menuDownSince_[h] >= kMenuLongPress) {
+        hand.menuLongPress = true;
+        menuLongFired_[h] = true;
+      }
+    } else if (menuDownSince_[h] != 0) {
+      hand.menuShortPress = !menuLongFired_[h];
+      menuDownSince_[h] = 0;
+    }
     XrActionStateVector2f v{XR_TYPE_ACTION_STATE_VECTOR2F};
     get.action = thumbstick_;
     MV_XR_TRY(instance_, xrGetActionStateVector2f(session_, &get, &v));

@@ -61,6 +61,11 @@ Status XrRuntime::init(const RuntimeOptions& options) {
     extensions.push_back(XR_EXT_DEBUG_UTILS_EXTENSION_NAME);
   }
   fbPassthrough_ = has(XR_FB_PASSTHROUGH_EXTENSION_NAME);
+  // AR on a passthrough-camera headset (Quest): the runtime composites its
+  // camera view beneath our layer, whatever blend mode the display has.
+  if (options.mode == ViewMode::Ar && fbPassthrough_) {
+    extensions.push_back(XR_FB_PASSTHROUGH_EXTENSION_NAME);
+  }
 
   XrInstanceCreateInfo info{XR_TYPE_INSTANCE_CREATE_INFO};
   std::snprintf(info.applicationInfo.applicationName, XR_MAX_APPLICATION_NAME_SIZE, "%s",
@@ -106,8 +111,19 @@ Status XrRuntime::init(const RuntimeOptions& options) {
   }
   MV_XR_TRY(instance_, r);
   XrSystemProperties systemProps{XR_TYPE_SYSTEM_PROPERTIES};
+  XrSystemPassthroughPropertiesFB passthroughProps{XR_TYPE_SYSTEM_PASSTHROUGH_PROPERTIES_FB};
+  const bool askPassthrough = options.mode == ViewMode::Ar && fbPassthrough_;
+  if (askPassthrough) {
+    systemProps.next = &passthroughProps;
+  }
   MV_XR_TRY(instance_, xrGetSystemProperties(instance_, system_, &systemProps));
   systemName_ = systemProps.systemName;
+  if (askPassthrough && passthroughProps.supportsPassthrough != XR_FALSE) {
+    if (Status s = loadPassthroughFunctions(); !s) {
+      return s;
+    }
+    passthrough_ = true;
+  }
 
   // Stereo is what MedVerse renders; mono (handheld) is not supported.
   uint32_t configCount = 0;
@@ -145,6 +161,11 @@ Status XrRuntime::init(const RuntimeOptions& options) {
   if (options.mode == ViewMode::Vr) {
     blendMode_ = offered(XR_ENVIRONMENT_BLEND_MODE_OPAQUE) ? XR_ENVIRONMENT_BLEND_MODE_OPAQUE
                                                            : blends.front();
+  } else if (passthrough_) {
+    // The passthrough layer goes beneath the projection layer, which is
+    // blended over it by its alpha; the display itself stays opaque.
+    blendMode_ = offered(XR_ENVIRONMENT_BLEND_MODE_OPAQUE) ? XR_ENVIRONMENT_BLEND_MODE_OPAQUE
+                                                           : blends.front();
   } else if (offered(XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND)) {
     blendMode_ = XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND;
   } else if (offered(XR_ENVIRONMENT_BLEND_MODE_ADDITIVE)) {
@@ -152,7 +173,8 @@ Status XrRuntime::init(const RuntimeOptions& options) {
   } else {
     return makeError("AR mode needs a see-through or passthrough headset: " + systemName_ +
                      " offers only the opaque blend mode" +
-                     (fbPassthrough_ ? " (XR_FB_passthrough is offered but not supported yet)" : ""));
+                     (fbPassthrough_ ? " and its XR_FB_passthrough reports no passthrough support"
+                                     : " and no XR_FB_passthrough"));
   }
 
   if (Status s = loadFunction(instance_, "xrGetVulkanGraphicsRequirements2KHR", getRequirements_); !s) {
@@ -170,6 +192,20 @@ Status XrRuntime::init(const RuntimeOptions& options) {
   log::get("xr")->info("OpenXR runtime {}: {} ({}x{} per eye)", runtimeName_, systemName_,
                        views_[0].recommendedImageRectWidth, views_[0].recommendedImageRectHeight);
   return {};
+}
+
+Status XrRuntime::loadPassthroughFunctions() {
+  FbPassthrough& f = fb_;
+  if (Status s = loadFunction(instance_, "xrCreatePassthroughFB", f.createPassthrough); !s) {
+    return s;
+  }
+  if (Status s = loadFunction(instance_, "xrDestroyPassthroughFB", f.destroyPassthrough); !s) {
+    return s;
+  }
+  if (Status s = loadFunction(instance_, "xrCreatePassthroughLayerFB", f.createLayer); !s) {
+    return s;
+  }
+  return loadFunction(instance_, "xrDestroyPassthroughLayerFB", f.destroyLayer);
 }
 
 XrRuntime::~XrRuntime() {

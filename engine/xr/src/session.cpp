@@ -46,7 +46,14 @@ Status Session::init() {
   baseType_ = std::find(spaces.begin(), spaces.end(), XR_REFERENCE_SPACE_TYPE_STAGE) != spaces.end()
                   ? XR_REFERENCE_SPACE_TYPE_STAGE
                   : XR_REFERENCE_SPACE_TYPE_LOCAL;
-  if (Status s = createBaseSpace(Pose{}); !s) {
+  Pose start;
+  if (baseType_ == XR_REFERENCE_SPACE_TYPE_LOCAL) {
+    start.position.y = -kLocalEyeHeight;
+    // LOCAL's origin is where the user started: as good as re-centred there
+    // (the app puts them at its viewpoint rather than the room's centre).
+    recenteredPending_ = true;
+  }
+  if (Status s = createBaseSpace(start); !s) {
     return s;
   }
   XrReferenceSpaceCreateInfo view{XR_TYPE_REFERENCE_SPACE_CREATE_INFO};
@@ -64,6 +71,27 @@ Status Session::init() {
     return swapchain.error();
   }
   swapchain_ = std::move(*swapchain);
+  return createPassthrough();
+}
+
+Status Session::createPassthrough() {
+  if (!runtime_.passthroughEnabled()) {
+    return {};
+  }
+  // The feature, and one full-view (reconstruction) layer, both running from
+  // creation (XR_FB_passthrough revision 1 requires a non-zero flags field,
+  // so they are started through the flag rather than by
+  // xrPassthroughStartFB / xrPassthroughLayerResumeFB).
+  const FbPassthrough& fb = runtime_.fbPassthrough();
+  XrPassthroughCreateInfoFB info{XR_TYPE_PASSTHROUGH_CREATE_INFO_FB};
+  info.flags = XR_PASSTHROUGH_IS_RUNNING_AT_CREATION_BIT_FB;
+  MV_XR_TRY(instance_, fb.createPassthrough(session_, &info, &passthrough_));
+  XrPassthroughLayerCreateInfoFB layer{XR_TYPE_PASSTHROUGH_LAYER_CREATE_INFO_FB};
+  layer.passthrough = passthrough_;
+  layer.flags = XR_PASSTHROUGH_IS_RUNNING_AT_CREATION_BIT_FB;
+  layer.purpose = XR_PASSTHROUGH_LAYER_PURPOSE_RECONSTRUCTION_FB;
+  MV_XR_TRY(instance_, fb.createLayer(session_, &layer, &passthroughLayer_));
+  log::get("xr")->info("AR through XR_FB_passthrough");
   return {};
 }
 
@@ -81,6 +109,13 @@ Status Session::createBaseSpace(const Pose& offset) {
 }
 
 Session::~Session() {
+  // The passthrough layer before the feature it was made from.
+  if (passthroughLayer_ != XR_NULL_HANDLE) {
+    runtime_.fbPassthrough().destroyLayer(passthroughLayer_);
+  }
+  if (passthrough_ != XR_NULL_HANDLE) {
+    runtime_.fbPassthrough().destroyPassthrough(passthrough_);
+  }
   swapchain_.reset();
   input_.detach();
   if (viewSpace_ != XR_NULL_HANDLE) {
@@ -162,10 +197,39 @@ Status Session::recenter() {
   Pose head = fromXr(loc.pose);
   glm::vec3 forward = head.orientation * glm::vec3(0, 0, -1);
   const float yaw = std::atan2(-forward.x, -forward.z);
-  Pose offset{{head.position.x, baseType_ == XR_REFERENCE_SPACE_TYPE_LOCAL ? head.position.y : 0.0F,
-               head.position.z},
-              glm::angleAxis(yaw, glm::vec3(0, 1, 0))};
-  return createBaseSpace(offset);
+  Pose offset{{head.position.x,
+                baseType_ == XR_REFERENCE_SPACE_TYPE_LOCAL ? head.position.y - kLocalEyeHeight : 0.0F,
+                head.position.z},
+               glm::angleAxis(yaw, glm::vec3(0, 1, 0))};
+  if (Status s = createBaseSpace(offset); !s) {
+    return s;
+  }
+  recenteredPending_ = true;
+  ++recenters_;
+  log::get("xr")->info("re-centred the {} space", baseType_ == XR_REFERENCE_SPACE_TYPE_STAGE
+                                                         ? "stage"
+                                                         : "local");
+  return {};
+}
+
+Status Session::onReferenceSpaceChangePending(const XrEventDataReferenceSpaceChangePending& event) {
+  if (event.session != session_ || event.referenceSpaceType != baseType_) {
+    return {};  // VIEW, or a space we do not lay the room out in
+  }
+  // The runtime moved the space's origin to the user; an offset of ours on
+  // top would put them off-centre again.
+  Pose start;
+  if (baseType_ == XR_REFERENCE_SPACE_TYPE_LOCAL) {
+    start.position.y = -kLocalEyeHeight;
+  }
+  if (Status s = createBaseSpace(start); !s) {
+    return s;
+  }
+  recenteredPending_ = true;
+  ++recenters_;
+  log::get("xr")->info("the runtime re-centred the {} space",
+                       baseType_ == XR_REFERENCE_SPACE_TYPE_STAGE ? "stage" : "local");
+  return {};
 }
 
 Status Session::frame(render::Renderer& renderer, const FrameCallbacks& callbacks, float nearZ,
@@ -191,6 +255,9 @@ Status Session::frame(render::Renderer& renderer, const FrameCallbacks& callback
   info.predictedDisplayTime = frameState.predictedDisplayTime;
   info.shouldRender = frameState.shouldRender != XR_FALSE;
   info.blendMode = runtime_.blendMode();
+  info.passthrough = passthroughLayer_ != XR_NULL_HANDLE;
+  info.recentered = recenteredPending_;
+  recenteredPending_ = false;
   lastDisplayTime_ = frameState.predictedDisplayTime;
   if (Status s = input_.sync(baseSpace_, frameState.predictedDisplayTime, info.input); !s) {
     return s;
@@ -245,7 +312,9 @@ Status Session::frame(render::Renderer& renderer, const FrameCallbacks& callback
   std::array<XrCompositionLayerProjectionView, 2> projViews{};
   std::array<XrCompositionLayerDepthInfoKHR, 2> depthInfos{};
   XrCompositionLayerProjection layer{XR_TYPE_COMPOSITION_LAYER_PROJECTION};
-  std::vector<const XrCompositionLayerBaseHeader*> layers;
+  XrCompositionLayerPassthroughFB passthroughComposition{XR_TYPE_COMPOSITION_LAYER_PASSTHROUGH_FB};
+  std::array<const XrCompositionLayerBaseHeader*, 2> layerList{};
+  uint32_t layerCount = 0;
   if (info.shouldRender && info.viewsValid && callbacks.view) {
     if (Status s = swapchain_->acquire(); !s) {
       return s;
@@ -255,7 +324,7 @@ Status Session::frame(render::Renderer& renderer, const FrameCallbacks& callback
     render::RenderView view = callbacks.view(info, info.head);
     view.viewCount = 2;
     view.eyes = {info.eyes[0].camera, info.eyes[1].camera};
-    if (info.blendMode != XR_ENVIRONMENT_BLEND_MODE_OPAQUE) {
+    if (info.blendMode != XR_ENVIRONMENT_BLEND_MODE_OPAQUE || info.passthrough) {
       view.clearColor = {0.0F, 0.0F, 0.0F, 0.0F};  // the real world shows through
     } else {
       view.clearColor.a = 1.0F;
@@ -288,20 +357,29 @@ Status Session::frame(render::Renderer& renderer, const FrameCallbacks& callback
     if (Status s = swapchain_->release(); !s) {
       return s;
     }
-    layer.layerFlags = info.blendMode == XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND
-                           ? XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT
-                           : 0;
+    // Blended by its alpha over the display (alpha-blend AR) or over the
+    // passthrough layer beneath it; the clear alpha 0 lets the world show.
+    layer.layerFlags =
+        info.blendMode == XR_ENVIRONMENT_BLEND_MODE_ALPHA_BLEND || info.passthrough
+            ? XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT
+            : 0;
     layer.space = baseSpace_;
     layer.viewCount = 2;
     layer.views = projViews.data();
-    layers.push_back(reinterpret_cast<const XrCompositionLayerBaseHeader*>(&layer));
+    if (info.passthrough) {
+      passthroughComposition.space = baseSpace_;
+      passthroughComposition.layerHandle = passthroughLayer_;
+      layerList[layerCount++] =
+          reinterpret_cast<const XrCompositionLayerBaseHeader*>(&passthroughComposition);
+    }
+    layerList[layerCount++] = reinterpret_cast<const XrCompositionLayerBaseHeader*>(&layer);
     ++framesRendered_;
   }
   XrFrameEndInfo end{XR_TYPE_FRAME_END_INFO};
   end.displayTime = frameState.predictedDisplayTime;
   end.environmentBlendMode = info.blendMode;
-  end.layerCount = static_cast<uint32_t>(layers.size());
-  end.layers = layers.data();
+  end.layerCount = layerCount;
+  end.layers = layerList.data();
   r = xrEndFrame(session_, &end);
   if (lostResult(r)) {
     lost_ = true;

@@ -77,8 +77,17 @@ Result<XrLoopReport> runXrLoop(const XrLoopOptions& options, XrLoopCallbacks& ca
             case XR_TYPE_EVENT_DATA_INTERACTION_PROFILE_CHANGED:
               log::get("xr")->info("interaction profile changed");
               break;
-            case XR_TYPE_EVENT_DATA_REFERENCE_SPACE_CHANGE_PENDING:
-              log::get("xr")->info("the runtime re-centred a reference space");
+            case XR_TYPE_EVENT_DATA_REFERENCE_SPACE_CHANGE_PENDING: {
+              const auto& e = reinterpret_cast<const XrEventDataReferenceSpaceChangePending&>(event);
+              ++report.referenceSpaceChanges;
+              if (Status s = session->onReferenceSpaceChangePending(e); !s) {
+                return s.error();
+              }
+              break;
+            }
+            case XR_TYPE_EVENT_DATA_PASSTHROUGH_STATE_CHANGED_FB:
+              log::get("xr")->warn("the passthrough camera's state changed (flags {:#x})",
+                                   reinterpret_cast<const XrEventDataPassthroughStateChangedFB&>(event).flags);
               break;
             default:
               break;
@@ -106,11 +115,13 @@ Result<XrLoopReport> runXrLoop(const XrLoopOptions& options, XrLoopCallbacks& ca
         }
         FrameCallbacks frame = callbacks.frame;
         bool quit = false;
+        bool recenter = false;
         auto update = frame.update;
         frame.update = [&](const XrFrameInfo& info) {
           if (update) {
             update(info);
           }
+          recenter = callbacks.recenter && callbacks.recenter(info);
           quit = (callbacks.quit && callbacks.quit(info)) ||
                  (options.maxFrames > 0 && totalFrames + 1 >= options.maxFrames);
         };
@@ -118,6 +129,11 @@ Result<XrLoopReport> runXrLoop(const XrLoopOptions& options, XrLoopCallbacks& ca
           return s.error();
         }
         ++totalFrames;
+        if (recenter && !session->lost()) {
+          if (Status s = session->recenter(); !s) {
+            return s.error();
+          }
+        }
         if (quit) {
           if (Status s = session->requestExit(); !s) {
             return s.error();
@@ -125,6 +141,8 @@ Result<XrLoopReport> runXrLoop(const XrLoopOptions& options, XrLoopCallbacks& ca
         }
       }
       report.framesRendered += session->framesRendered();
+      report.recenters += session->recenters();
+      report.passthrough = report.passthrough || session->passthroughRunning();
     }
     if (callbacks.finish) {
       if (Status s = callbacks.finish(**renderer); !s) {

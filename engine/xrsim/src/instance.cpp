@@ -107,6 +107,29 @@ Pose headPose(const Instance& instance, XrTime time) {
   return instance.script.head(scriptSeconds(instance, time));
 }
 
+// LOCAL at start: the head's position when the script starts,
+// gravity-aligned, facing where the head faced (the specification's "origin
+// at the user's head at startup").
+Pose initialLocalOrigin(const Instance& instance) {
+  Pose head0 = instance.script.head(0.0);
+  glm::vec3 forward = head0.orientation * glm::vec3(0, 0, -1);
+  float yaw = std::atan2(-forward.x, -forward.z);
+  return {head0.position, glm::angleAxis(yaw, glm::vec3(0, 1, 0))};
+}
+
+bool configuredHmd(HmdConfig& hmd) {
+  std::string error;
+  Script script = Script::empty();
+  if (const char* path = std::getenv("MEDVERSE_XRSIM_SCRIPT"); path != nullptr && *path != '\0') {  // NOLINT
+    std::optional<Script> loaded = Script::load(path, error);
+    if (!loaded) {
+      return false;  // xrCreateInstance reports it
+    }
+    script = std::move(*loaded);
+  }
+  return script.configure(hmd, error);
+}
+
 Pose eyePose(const Instance& instance, XrTime time, int eye) {
   Pose offset;
   offset.position.x = (eye == 0 ? -0.5F : 0.5F) * instance.hmd.ipd;
@@ -115,16 +138,25 @@ Pose eyePose(const Instance& instance, XrTime time, int eye) {
 
 namespace {
 
-const char* const kExtensions[] = {
-    XR_KHR_VULKAN_ENABLE_EXTENSION_NAME,
-    XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME,
-    XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME,
+struct OfferedExtension {
+  const char* name;
+  uint32_t version;
 };
-const uint32_t kExtensionVersions[] = {
-    XR_KHR_vulkan_enable_SPEC_VERSION,
-    XR_KHR_vulkan_enable2_SPEC_VERSION,
-    XR_KHR_composition_layer_depth_SPEC_VERSION,
-};
+
+// What xrsim offers: XR_FB_passthrough only when the HMD is configured as a
+// passthrough headset (it is read before any instance exists).
+std::vector<OfferedExtension> offeredExtensions() {
+  std::vector<OfferedExtension> e = {
+      {XR_KHR_VULKAN_ENABLE_EXTENSION_NAME, XR_KHR_vulkan_enable_SPEC_VERSION},
+      {XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME, XR_KHR_vulkan_enable2_SPEC_VERSION},
+      {XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME, XR_KHR_composition_layer_depth_SPEC_VERSION},
+  };
+  HmdConfig hmd;
+  if (configuredHmd(hmd) && hmd.passthrough) {
+    e.push_back({XR_FB_PASSTHROUGH_EXTENSION_NAME, XR_FB_passthrough_SPEC_VERSION});
+  }
+  return e;
+}
 
 Instance* instanceOf(XrInstance handle) {
   Instance* i = lookup<Instance>(handle);
@@ -183,6 +215,16 @@ void writeReport(const Instance& instance) {
   j["haptic_pulses"] = {instance.hapticPulses[0], instance.hapticPulses[1]};
   j["captures"] = instance.captures;
   j["implicitly_destroyed"] = instance.implicitlyDestroyed;
+  j["layer_stacks"] = nlohmann::json::array();
+  for (const LayerStack& stack : instance.layerStacks) {
+    j["layer_stacks"].push_back(
+        {{"layers", stack.layers}, {"first_frame", stack.firstFrame}, {"frames", stack.frames}});
+  }
+  j["passthrough"] = {{"created", instance.passthroughsCreated},
+                      {"layers_created", instance.passthroughLayersCreated},
+                      {"starts", instance.passthroughStarts},
+                      {"misuse", instance.passthroughMisuse}};
+  j["recenters"] = instance.recenters;
   std::ofstream out(instance.reportPath);
   out << j.dump(2) << "\n";
   if (!out) {
@@ -201,7 +243,8 @@ XrResult XRAPI_CALL EnumerateInstanceExtensionProperties(const char* layerName,
   if (count == nullptr) {
     return XR_ERROR_VALIDATION_FAILURE;
   }
-  const uint32_t n = std::size(kExtensions);
+  const std::vector<OfferedExtension> offered = offeredExtensions();
+  const auto n = static_cast<uint32_t>(offered.size());
   *count = n;
   if (capacity == 0) {
     return XR_SUCCESS;
@@ -210,8 +253,8 @@ XrResult XRAPI_CALL EnumerateInstanceExtensionProperties(const char* layerName,
     return XR_ERROR_SIZE_INSUFFICIENT;
   }
   for (uint32_t i = 0; i < n; ++i) {
-    std::snprintf(props[i].extensionName, XR_MAX_EXTENSION_NAME_SIZE, "%s", kExtensions[i]);
-    props[i].extensionVersion = kExtensionVersions[i];
+    std::snprintf(props[i].extensionName, XR_MAX_EXTENSION_NAME_SIZE, "%s", offered[i].name);
+    props[i].extensionVersion = offered[i].version;
   }
   return XR_SUCCESS;
 }
@@ -240,10 +283,12 @@ XrResult XRAPI_CALL CreateInstance(const XrInstanceCreateInfo* info, XrInstance*
     return XR_ERROR_NAME_INVALID;
   }
   auto instance = std::make_unique<Instance>();
+  const std::vector<OfferedExtension> offered = offeredExtensions();
   for (uint32_t i = 0; i < info->enabledExtensionCount; ++i) {
     const char* e = info->enabledExtensionNames[i];
-    bool known = std::any_of(std::begin(kExtensions), std::end(kExtensions),
-                             [&](const char* k) { return std::strcmp(k, e) == 0; });
+    bool known = std::any_of(offered.begin(), offered.end(), [&](const OfferedExtension& k) {
+      return std::strcmp(k.name, e) == 0;
+    });
     if (!known) {
       XRSIM_ERROR("extension %s is not offered", e);
       return XR_ERROR_EXTENSION_NOT_PRESENT;
@@ -268,6 +313,8 @@ XrResult XRAPI_CALL CreateInstance(const XrInstanceCreateInfo* info, XrInstance*
   instance->period = static_cast<XrDuration>(std::llround(1e9 / instance->hmd.refreshHz));
   instance->epoch = 1'000'000'000;  // 1 s: display times stay positive and readable
   instance->script.resolveFrames(static_cast<double>(instance->period) * 1e-9);
+  instance->stageOrigins.push_back({0, Pose{}});
+  instance->localOrigins.push_back({0, initialLocalOrigin(*instance)});
 
   if (const char* dir = std::getenv("MEDVERSE_XRSIM_CAPTURE"); dir != nullptr && *dir != '\0') {  // NOLINT
     instance->captureDir = dir;
@@ -447,6 +494,15 @@ XrResult XRAPI_CALL GetSystemProperties(XrInstance handle, XrSystemId id, XrSyst
   props->graphicsProperties.maxLayerCount = XR_MIN_COMPOSITION_LAYERS_SUPPORTED;
   props->trackingProperties.orientationTracking = XR_TRUE;
   props->trackingProperties.positionTracking = XR_TRUE;
+  for (auto* next = static_cast<XrBaseOutStructure*>(props->next); next != nullptr;
+       next = next->next) {
+    if (next->type == XR_TYPE_SYSTEM_PASSTHROUGH_PROPERTIES_FB) {
+      if (instance->extensions.count(XR_FB_PASSTHROUGH_EXTENSION_NAME) == 0) {
+        return XR_ERROR_VALIDATION_FAILURE;  // a struct of an extension not enabled
+      }
+      reinterpret_cast<XrSystemPassthroughPropertiesFB*>(next)->supportsPassthrough = XR_TRUE;
+    }
+  }
   return XR_SUCCESS;
 }
 
@@ -639,8 +695,10 @@ XrResult XRAPI_CALL GetInstanceProcAddr(XrInstance handle, const char* name,
                   std::strcmp(name, "xrCreateVulkanDeviceKHR") == 0 ||
                   std::strcmp(name, "xrGetVulkanGraphicsDevice2KHR") == 0 ||
                   std::strcmp(name, "xrGetVulkanGraphicsRequirements2KHR") == 0;
+  const bool fb = passthroughFunction(name) != nullptr;
   if ((v1 && instance->extensions.count(XR_KHR_VULKAN_ENABLE_EXTENSION_NAME) == 0) ||
-      (v2 && instance->extensions.count(XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME) == 0)) {
+      (v2 && instance->extensions.count(XR_KHR_VULKAN_ENABLE2_EXTENSION_NAME) == 0) ||
+      (fb && instance->extensions.count(XR_FB_PASSTHROUGH_EXTENSION_NAME) == 0)) {
     return XR_ERROR_FUNCTION_UNSUPPORTED;
   }
   *function = f;
@@ -676,6 +734,9 @@ PFN_xrVoidFunction lookupFunction(const char* name) {
     return f;
   }
   if (PFN_xrVoidFunction f = inputFunction(name); f != nullptr) {
+    return f;
+  }
+  if (PFN_xrVoidFunction f = passthroughFunction(name); f != nullptr) {
     return f;
   }
   return vulkanFunction(name);

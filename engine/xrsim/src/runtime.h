@@ -153,6 +153,20 @@ struct ActionValue {
   XrTime lastChange = 0;
 };
 
+// XR_FB_passthrough: the feature (one per session) and its layers.
+struct PassthroughLayer;
+struct Passthrough {
+  Session* session = nullptr;
+  bool running = false;
+  std::set<PassthroughLayer*> layers;  // made from it and still alive
+};
+struct PassthroughLayer {
+  Session* session = nullptr;
+  Passthrough* passthrough = nullptr;  // null once the feature was destroyed
+  bool running = false;
+  XrPassthroughLayerPurposeFB purpose = XR_PASSTHROUGH_LAYER_PURPOSE_RECONSTRUCTION_FB;
+};
+
 struct Session {
   Instance* instance = nullptr;
   XrSessionState state = XR_SESSION_STATE_UNKNOWN;
@@ -188,6 +202,16 @@ struct Session {
 
   std::set<Space*> spaces;
   std::set<Swapchain*> swapchains;
+  Passthrough* passthrough = nullptr;
+  std::set<PassthroughLayer*> passthroughLayers;
+};
+
+// Which layers one xrEndFrame submitted, bottom first ("passthrough_fb",
+// "projection+alpha+depth", ...), and over which frames.
+struct LayerStack {
+  std::vector<std::string> layers;
+  uint64_t firstFrame = 0;
+  uint64_t frames = 0;
 };
 
 struct Instance {
@@ -209,6 +233,10 @@ struct Instance {
   XrTime epoch = 0;           // predicted display time of frame 0
   XrDuration period = 0;
   std::set<size_t> firedEvents;  // script events already applied
+  // Where LOCAL and STAGE sit in the simulated world, from a display time
+  // on: a runtime recenter (scripted) appends a new origin.
+  std::vector<std::pair<XrTime, Pose>> localOrigins;
+  std::vector<std::pair<XrTime, Pose>> stageOrigins;
 
   std::set<Session*> sessions;
   std::set<ActionSet*> actionSets;
@@ -222,6 +250,12 @@ struct Instance {
   uint64_t hapticPulses[2] = {0, 0};
   std::vector<std::string> captures;
   std::map<std::string, uint32_t> implicitlyDestroyed;
+  std::vector<LayerStack> layerStacks;  // distinct stacks, in order of first use
+  uint32_t passthroughsCreated = 0;
+  uint32_t passthroughLayersCreated = 0;
+  uint32_t passthroughStarts = 0;
+  std::vector<std::string> passthroughMisuse;  // the first few, for the report
+  uint32_t recenters = 0;
 
   std::string captureDir;
   std::set<uint64_t> captureFrames;
@@ -279,6 +313,9 @@ const char* stateName(XrSessionState state);
 // Poses of the simulated devices in STAGE space (the simulated world).
 Pose headPose(const Instance& instance, XrTime time);
 Pose eyePose(const Instance& instance, XrTime time, int eye);
+Pose initialLocalOrigin(const Instance& instance);
+// Where LOCAL or STAGE is in the simulated world at `time`.
+Pose spaceOrigin(const std::vector<std::pair<XrTime, Pose>>& origins, XrTime time);
 bool locateInStage(const Space& space, XrTime time, Pose& pose);
 
 // Input: bindings, evaluated values, profiles.
@@ -300,11 +337,23 @@ XrResult handOverImage(Swapchain& swapchain, uint32_t index);
 void captureProjection(Session& session, const XrCompositionLayerProjection& layer,
                        uint64_t frame, bool keepAlpha);
 
+// XR_FB_passthrough: whether a layer may be composited now (else why not),
+// a misuse note for the report, and the implicit clean-up with the session.
+bool passthroughLayerRunning(const PassthroughLayer& layer, std::string& why);
+void notePassthroughMisuse(Instance& instance, const std::string& what);
+void destroyPassthroughObjects(Session& session);
+
 // Destroys a session and everything created from it.
 XrResult destroySession(Session* session);
 
 // The dispatch table for xrGetInstanceProcAddr.
 PFN_xrVoidFunction lookupFunction(const char* name);
+PFN_xrVoidFunction passthroughFunction(const char* name);
+
+// The HMD as the environment configures it (MEDVERSE_XRSIM_SCRIPT's hmd
+// section, then MEDVERSE_XRSIM_* variables), for the global functions that
+// run before any instance (which extensions are offered).
+bool configuredHmd(HmdConfig& hmd);
 
 template <typename T>
 XrResult twoCall(uint32_t capacity, uint32_t* countOutput, T* out, const std::vector<T>& items) {

@@ -218,8 +218,19 @@ std::optional<Script> Script::load(const std::string& path, std::string& error) 
           ev.kind = ScriptEventKind::SessionLoss;
         } else if (type == "exit") {
           ev.kind = ScriptEventKind::Exit;
+        } else if (type == "recenter") {
+          ev.kind = ScriptEventKind::Recenter;
+          if (e.contains("spaces")) {
+            const auto spaces = e["spaces"].get<std::vector<std::string>>();
+            ev.local = std::find(spaces.begin(), spaces.end(), "local") != spaces.end();
+            ev.stage = std::find(spaces.begin(), spaces.end(), "stage") != spaces.end();
+            if (spaces.empty() || spaces.size() != static_cast<size_t>(ev.local) + ev.stage) {
+              throw std::runtime_error(where + ".spaces must list \"local\" and/or \"stage\"");
+            }
+          }
         } else {
-          throw std::runtime_error(where + ".type '" + type + "' is not session_loss or exit");
+          throw std::runtime_error(where + ".type '" + type +
+                                   "' is not session_loss, exit or recenter");
         }
         s.events_.push_back(ev);
       }
@@ -263,6 +274,12 @@ bool Script::configure(HmdConfig& hmd, std::string& error) const {
       if (h.contains("interaction_profile")) {
         hmd.interactionProfile = h["interaction_profile"].get<std::string>();
       }
+      if (h.contains("stage")) {
+        hmd.stage = h["stage"].get<bool>();
+      }
+      if (h.contains("passthrough")) {
+        hmd.passthrough = h["passthrough"].get<bool>();
+      }
       if (h.contains("stage_bounds")) {
         hmd.stageBounds = {h["stage_bounds"].at(0).get<float>(), h["stage_bounds"].at(1).get<float>()};
       }
@@ -303,6 +320,14 @@ bool Script::configure(HmdConfig& hmd, std::string& error) const {
   }
   if (const char* v = env("MEDVERSE_XRSIM_BLEND"); v != nullptr) {
     hmd.blendModes = splitComma(v);
+  }
+  if (const char* v = env("MEDVERSE_XRSIM_PASSTHROUGH"); v != nullptr) {
+    const std::string p = v;
+    if (p != "0" && p != "1") {
+      error = "MEDVERSE_XRSIM_PASSTHROUGH='" + p + "' is not 0 or 1";
+      return false;
+    }
+    hmd.passthrough = p == "1";
   }
   if (const char* v = env("MEDVERSE_XRSIM_PROFILE"); v != nullptr) {
     hmd.interactionProfile = v;

@@ -36,6 +36,8 @@ struct HmdConfig {
   std::vector<std::string> blendModes{"opaque"};  // offered, first is preferred
   std::string interactionProfile = "/interaction_profiles/oculus/touch_controller";
   glm::vec2 stageBounds{4.0F, 3.0F};  // width (x) and depth (z) in metres
+  bool stage = true;         // offer the STAGE reference space
+  bool passthrough = false;  // offer XR_FB_passthrough (a passthrough camera headset)
 };
 
 // What a hand's controller reports at one instant.
@@ -48,10 +50,13 @@ struct HandSample {
   glm::vec2 thumbstick{0.0F};
 };
 
-enum class ScriptEventKind { SessionLoss, Exit };
+enum class ScriptEventKind { SessionLoss, Exit, Recenter };
 struct ScriptEvent {
   ScriptEventKind kind;
   uint64_t frame;
+  // Recenter: which spaces the runtime moves to the head (yaw only).
+  bool local = true;
+  bool stage = true;
 };
 
 class Script {

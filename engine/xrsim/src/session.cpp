@@ -43,16 +43,6 @@ XrPosef toXr(const Pose& p) {
   return r;
 }
 
-// LOCAL: the head's position when the script starts, gravity-aligned, facing
-// where the head faced (the specification's "origin at the user's head at
-// startup").
-Pose localOrigin(const Instance& instance) {
-  Pose head0 = instance.script.head(0.0);
-  glm::vec3 forward = head0.orientation * glm::vec3(0, 0, -1);
-  float yaw = std::atan2(-forward.x, -forward.z);
-  return {head0.position, glm::angleAxis(yaw, glm::vec3(0, 1, 0))};
-}
-
 void requestExit(Session& s, XrTime time) {
   s.exitRequested = true;
   // Down the lifecycle one state at a time: FOCUSED → VISIBLE → SYNCHRONIZED → STOPPING.
@@ -213,10 +203,12 @@ XrResult XRAPI_CALL EnumerateReferenceSpaces(XrSession handle, uint32_t capacity
   if (sessionOf(handle) == nullptr) {
     return XR_ERROR_HANDLE_INVALID;
   }
-  return twoCall(capacity, count, spaces,
-                 std::vector<XrReferenceSpaceType>{XR_REFERENCE_SPACE_TYPE_VIEW,
-                                                   XR_REFERENCE_SPACE_TYPE_LOCAL,
-                                                   XR_REFERENCE_SPACE_TYPE_STAGE});
+  std::vector<XrReferenceSpaceType> offered{XR_REFERENCE_SPACE_TYPE_VIEW,
+                                            XR_REFERENCE_SPACE_TYPE_LOCAL};
+  if (sessionOf(handle)->instance->hmd.stage) {
+    offered.push_back(XR_REFERENCE_SPACE_TYPE_STAGE);
+  }
+  return twoCall(capacity, count, spaces, offered);
 }
 
 XrResult XRAPI_CALL CreateReferenceSpace(XrSession handle, const XrReferenceSpaceCreateInfo* info,
@@ -231,7 +223,7 @@ XrResult XRAPI_CALL CreateReferenceSpace(XrSession handle, const XrReferenceSpac
   }
   if (info->referenceSpaceType != XR_REFERENCE_SPACE_TYPE_VIEW &&
       info->referenceSpaceType != XR_REFERENCE_SPACE_TYPE_LOCAL &&
-      info->referenceSpaceType != XR_REFERENCE_SPACE_TYPE_STAGE) {
+      (info->referenceSpaceType != XR_REFERENCE_SPACE_TYPE_STAGE || !s->instance->hmd.stage)) {
     return XR_ERROR_REFERENCE_SPACE_UNSUPPORTED;
   }
   if (!poseValid(info->poseInReferenceSpace)) {
@@ -257,7 +249,7 @@ XrResult XRAPI_CALL GetReferenceSpaceBoundsRect(XrSession handle, XrReferenceSpa
   if (bounds == nullptr) {
     return XR_ERROR_VALIDATION_FAILURE;
   }
-  if (type == XR_REFERENCE_SPACE_TYPE_STAGE) {
+  if (type == XR_REFERENCE_SPACE_TYPE_STAGE && s->instance->hmd.stage) {
     bounds->width = s->instance->hmd.stageBounds.x;
     bounds->height = s->instance->hmd.stageBounds.y;
     return XR_SUCCESS;
@@ -448,6 +440,28 @@ XrResult validateLayer(Session& s, const XrCompositionLayerBaseHeader* layer) {
   if (layer == nullptr) {
     return XR_ERROR_LAYER_INVALID;
   }
+  if (layer->type == XR_TYPE_COMPOSITION_LAYER_PASSTHROUGH_FB) {
+    if (s.instance->extensions.count(XR_FB_PASSTHROUGH_EXTENSION_NAME) == 0) {
+      XRSIM_ERROR("xrEndFrame: a passthrough layer without XR_FB_passthrough enabled");
+      return XR_ERROR_LAYER_INVALID;
+    }
+    const auto* p = reinterpret_cast<const XrCompositionLayerPassthroughFB*>(layer);
+    PassthroughLayer* pl = lookup<PassthroughLayer>(p->layerHandle);
+    if (pl == nullptr) {
+      notePassthroughMisuse(*s.instance, "xrEndFrame: a passthrough layer with an invalid handle");
+      return XR_ERROR_HANDLE_INVALID;
+    }
+    std::string why;
+    if (pl->session != &s || !passthroughLayerRunning(*pl, why)) {
+      notePassthroughMisuse(*s.instance, "xrEndFrame: passthrough layer submitted while " +
+                                             (pl->session != &s ? "of another session" : why));
+      return XR_ERROR_LAYER_INVALID;
+    }
+    if (p->space != XR_NULL_HANDLE && lookup<Space>(p->space) == nullptr) {
+      return XR_ERROR_HANDLE_INVALID;
+    }
+    return XR_SUCCESS;
+  }
   if (lookup<Space>(layer->space) == nullptr) {
     return XR_ERROR_HANDLE_INVALID;
   }
@@ -486,6 +500,8 @@ XrResult validateLayer(Session& s, const XrCompositionLayerBaseHeader* layer) {
   return XR_ERROR_LAYER_INVALID;
 }
 
+void recenterSpaces(Session& s, const ScriptEvent& event);
+
 void advanceLifecycle(Session& s) {
   Instance& instance = *s.instance;
   const XrTime now = s.lastPredicted;
@@ -511,8 +527,92 @@ void advanceLifecycle(Session& s) {
       setSessionState(s, XR_SESSION_STATE_LOSS_PENDING, now);
       return;
     }
+    if (events[i].kind == ScriptEventKind::Recenter) {
+      recenterSpaces(s, events[i]);
+      continue;
+    }
     XRSIM_LOG("scripted exit request at frame %llu", static_cast<unsigned long long>(s.begunFrameIndex));
     requestExit(s, now);
+  }
+}
+
+// What the user's long press of the system button does on a real headset:
+// LOCAL and/or STAGE move to where the head is now (yaw only; STAGE stays on
+// the floor), from the next frame's display time on, announced by
+// XrEventDataReferenceSpaceChangePending per space.
+void recenterSpaces(Session& s, const ScriptEvent& event) {
+  Instance& instance = *s.instance;
+  const XrTime changeTime = s.lastPredicted + instance.period;
+  const Pose head = headPose(instance, changeTime);
+  const glm::vec3 forward = head.orientation * glm::vec3(0, 0, -1);
+  const glm::quat yaw = glm::angleAxis(std::atan2(-forward.x, -forward.z), glm::vec3(0, 1, 0));
+  auto recenter = [&](XrReferenceSpaceType type, std::vector<std::pair<XrTime, Pose>>& origins,
+                      const Pose& origin) {
+    const Pose previous = spaceOrigin(origins, changeTime);
+    origins.emplace_back(changeTime, origin);
+    XrEventDataBuffer buffer{XR_TYPE_EVENT_DATA_BUFFER};
+    auto* e = reinterpret_cast<XrEventDataReferenceSpaceChangePending*>(&buffer);
+    e->type = XR_TYPE_EVENT_DATA_REFERENCE_SPACE_CHANGE_PENDING;
+    e->next = nullptr;
+    e->session = reinterpret_cast<XrSession>(&s);
+    e->referenceSpaceType = type;
+    e->changeTime = changeTime;
+    e->poseValid = XR_TRUE;
+    e->poseInPreviousSpace = toXr(compose(inverse(previous), origin));
+    queueEvent(instance, buffer);
+  };
+  if (event.local) {
+    recenter(XR_REFERENCE_SPACE_TYPE_LOCAL, instance.localOrigins, Pose{head.position, yaw});
+  }
+  if (event.stage && instance.hmd.stage) {
+    recenter(XR_REFERENCE_SPACE_TYPE_STAGE, instance.stageOrigins,
+             Pose{{head.position.x, 0.0F, head.position.z}, yaw});
+  }
+  instance.recenters++;
+  XRSIM_LOG("scripted recenter at frame %llu", static_cast<unsigned long long>(s.begunFrameIndex));
+}
+
+// "projection+alpha+depth", "passthrough_fb", "quad".
+std::string layerName(const Session& s, const XrCompositionLayerBaseHeader* layer) {
+  if (layer->type == XR_TYPE_COMPOSITION_LAYER_PASSTHROUGH_FB) {
+    return "passthrough_fb";
+  }
+  std::string name = layer->type == XR_TYPE_COMPOSITION_LAYER_PROJECTION ? "projection" : "quad";
+  if ((layer->layerFlags & XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT) != 0) {
+    name += "+alpha";
+  }
+  if ((layer->layerFlags & XR_COMPOSITION_LAYER_UNPREMULTIPLIED_ALPHA_BIT) != 0) {
+    name += "+unpremultiplied";
+  }
+  if (layer->type == XR_TYPE_COMPOSITION_LAYER_PROJECTION &&
+      s.instance->extensions.count(XR_KHR_COMPOSITION_LAYER_DEPTH_EXTENSION_NAME) != 0) {
+    const auto* p = reinterpret_cast<const XrCompositionLayerProjection*>(layer);
+    if (findNext<XrCompositionLayerDepthInfoKHR>(p->views[0].next,
+                                                 XR_TYPE_COMPOSITION_LAYER_DEPTH_INFO_KHR) != nullptr) {
+      name += "+depth";
+    }
+  }
+  return name;
+}
+
+// Bounded: one entry per distinct stack, however many frames use it.
+void recordLayerStack(Session& s, const XrFrameEndInfo& info, uint64_t frame) {
+  if (info.layerCount == 0) {
+    return;  // nothing shown (not yet visible, or nothing to draw)
+  }
+  std::vector<std::string> layers;
+  for (uint32_t i = 0; i < info.layerCount; ++i) {
+    layers.push_back(layerName(s, info.layers[i]));
+  }
+  std::vector<LayerStack>& stacks = s.instance->layerStacks;
+  for (LayerStack& stack : stacks) {
+    if (stack.layers == layers) {
+      stack.frames++;
+      return;
+    }
+  }
+  if (stacks.size() < 32) {
+    stacks.push_back({layers, frame, 1});
   }
 }
 
@@ -557,12 +657,18 @@ XrResult XRAPI_CALL EndFrame(XrSession handle, const XrFrameEndInfo* info) {
   }
   Instance& instance = *s->instance;
   const uint64_t frame = s->begunFrameIndex;
+  recordLayerStack(*s, *info, frame);
   if (!instance.captureDir.empty() &&
       (instance.captureAll || instance.captureFrames.count(frame) != 0)) {
     for (uint32_t i = 0; i < info->layerCount; ++i) {
       if (info->layers[i]->type == XR_TYPE_COMPOSITION_LAYER_PROJECTION) {
+        // Alpha matters where the world shows through: a blended display,
+        // or a layer blended over the layers beneath it (passthrough).
         captureProjection(*s, *reinterpret_cast<const XrCompositionLayerProjection*>(info->layers[i]),
-                          frame, info->environmentBlendMode != XR_ENVIRONMENT_BLEND_MODE_OPAQUE);
+                          frame,
+                          info->environmentBlendMode != XR_ENVIRONMENT_BLEND_MODE_OPAQUE ||
+                              (info->layers[i]->layerFlags &
+                               XR_COMPOSITION_LAYER_BLEND_TEXTURE_SOURCE_ALPHA_BIT) != 0);
         break;
       }
     }
@@ -583,10 +689,10 @@ bool locateInStage(const Space& space, XrTime time, Pose& pose) {
         pose = compose(headPose(instance, time), space.offset);
         return true;
       case XR_REFERENCE_SPACE_TYPE_LOCAL:
-        pose = compose(localOrigin(instance), space.offset);
+        pose = compose(spaceOrigin(instance.localOrigins, time), space.offset);
         return true;
       default:
-        pose = space.offset;
+        pose = compose(spaceOrigin(instance.stageOrigins, time), space.offset);
         return true;
     }
   }
@@ -608,8 +714,19 @@ bool locateInStage(const Space& space, XrTime time, Pose& pose) {
   return true;
 }
 
+Pose spaceOrigin(const std::vector<std::pair<XrTime, Pose>>& origins, XrTime time) {
+  Pose origin;
+  for (const auto& [from, pose] : origins) {
+    if (from <= time) {
+      origin = pose;
+    }
+  }
+  return origin;
+}
+
 XrResult destroySession(Session* s) {
   Instance& instance = *s->instance;
+  destroyPassthroughObjects(*s);
   for (Swapchain* sc : s->swapchains) {
     instance.implicitlyDestroyed["swapchain"]++;
     destroySwapchainImages(*sc);

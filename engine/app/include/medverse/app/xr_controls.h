@@ -13,8 +13,10 @@
 //                                                  through the hologram's middle
 //                                                  (cuts away the half facing
 //                                                  you); off the hologram: off
-//   thumbstick left / right                        snap turn 45 degrees
-//   menu                                           leave (xr_mode.cpp)
+//   right thumbstick left / right                  snap turn 45 degrees
+//   left thumbstick forward, then let go           teleport (xr_locomotion.h)
+//   menu held 1 s                                  recenter (xr_mode.cpp)
+//   menu (short press)                             leave (xr_mode.cpp)
 //
 // Intents go to the ConsultSession; the server decides (a grab by someone
 // else's hand, or by a spectator, is refused). The user's pose in the room
@@ -27,6 +29,8 @@
 
 #include "medverse/app/consult_session.h"
 #include "medverse/app/desktop_controls.h"
+#include "medverse/app/xr_locomotion.h"
+#include "medverse/app/xr_visuals.h"
 #include "medverse/xr/input.h"
 
 namespace medverse::app {
@@ -41,17 +45,25 @@ class XrControls {
   static constexpr float kPressed = 0.7F;    // squeeze / trigger down above this
   static constexpr float kReleased = 0.3F;   // and up below this
   static constexpr float kReachM = 0.12F;    // a hand this close to the box grabs it
-  static constexpr float kSnapTurnRad = 0.78539816F;  // 45 degrees
   static constexpr float kMinScale = 0.0002F;         // metres per mm
   static constexpr float kMaxScale = 0.02F;
 
   // `head`: the head (between the eyes) in the base space, when tracked.
+  // `recentered`: the base space was just re-centred (xr::XrFrameInfo).
   XrControlsOutput update(const xr::FrameInput& input, const std::optional<medverse::Pose>& head,
                           ConsultSession& session, const ConsultFrame& frame,
-                          const std::optional<HologramGeometry>& hologram);
+                          const std::optional<HologramGeometry>& hologram,
+                          bool recentered = false);
 
-  // Base (stage) space -> room: the snap turns so far.
-  [[nodiscard]] glm::mat4 roomFromStage() const { return roomFromStage_.toMatrix(); }
+  // The room the user moves in (teleport targets, the recenter's home).
+  void setRoom(const assets::Room& room) { locomotion_ = XrLocomotion::forRoom(room); }
+  // Base (stage) space -> room: recenters, teleports and snap turns so far.
+  [[nodiscard]] glm::mat4 roomFromStage() const {
+    return locomotion_.roomFromStage().toMatrix();
+  }
+  [[nodiscard]] const XrLocomotion& locomotion() const { return locomotion_; }
+  // This frame's hands and lasers, for drawing the user's own (room space).
+  [[nodiscard]] LocalHands localHands() const;
   // The avatar as last sent (room space).
   [[nodiscard]] const world::AvatarPose& avatar() const { return avatar_; }
   // Where each hand's laser hits the hologram this frame (room space).
@@ -67,15 +79,16 @@ class XrControls {
  private:
   [[nodiscard]] Transform target() const;
 
-  medverse::Pose roomFromStage_;
+  XrLocomotion locomotion_;
   world::AvatarPose avatar_;
+  std::array<bool, 2> gripValid_{false, false};
+  std::array<bool, 2> aimValid_{false, false};
   std::array<medverse::Pose, 2> grip_{};  // room space, this frame
   std::array<medverse::Pose, 2> aim_{};
   std::array<bool, 2> squeezed_{false, false};
   std::array<bool, 2> triggered_{false, false};
   std::array<bool, 2> holding_{false, false};
   std::array<std::optional<glm::vec3>, 2> laserHits_{};
-  bool turnArmed_ = true;
   // The grab: the hologram's transform and the holding hands' poses when the
   // current one- or two-handed hold began.
   Transform start_;

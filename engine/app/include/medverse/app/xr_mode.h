@@ -26,6 +26,10 @@ struct XrModeReport {
   uint32_t sessions = 0;
   uint32_t xrValidationErrors = 0;
   uint32_t vulkanValidationErrors = 0;
+  bool passthrough = false;            // AR through XR_FB_passthrough
+  uint32_t recenters = 0;              // menu held 1 s, or the runtime's
+  uint32_t referenceSpaceChanges = 0;  // runtime recenters announced
+  uint32_t teleports = 0;
 };
 
 Result<XrModeReport> runXrMode(const XrModeOptions& options);

@@ -25,6 +25,8 @@ struct HandInput {
   float select = 0.0F;       // trigger, 0..1
   bool menu = false;
   bool menuPressed = false;  // went down since the last sync
+  bool menuShortPress = false;  // let go before kMenuLongPress (this frame)
+  bool menuLongPress = false;   // held for kMenuLongPress (this frame, once per hold)
   glm::vec2 thumbstick{0.0F};
   bool gripValid = false;
   bool aimValid = false;
@@ -37,6 +39,9 @@ struct FrameInput {
   bool focused = false;
   std::array<HandInput, 2> hands;
 };
+
+// How long the menu button is held for a long press (recentering).
+constexpr XrDuration kMenuLongPress = 1'000'000'000;  // 1 s
 
 class ControllerInput {
  public:
@@ -74,6 +79,8 @@ class ControllerInput {
   std::array<XrPath, 2> hands_{};
   std::array<XrSpace, 2> gripSpaces_{};
   std::array<XrSpace, 2> aimSpaces_{};
+  std::array<XrTime, 2> menuDownSince_{};  // 0: up
+  std::array<bool, 2> menuLongFired_{};
 };
 
 }  // namespace medverse::xr

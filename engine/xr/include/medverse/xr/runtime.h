@@ -17,7 +17,17 @@ namespace medverse::xr {
 
 enum class ViewMode {
   Vr,  // opaque display
-  Ar,  // see-through or passthrough: alpha-blend or additive composition
+  // See-through or passthrough: XR_FB_passthrough's camera layer beneath
+  // ours when the runtime offers it, else an alpha-blend or additive display.
+  Ar,
+};
+
+// XR_FB_passthrough's entry points, loaded when passthrough is used.
+struct FbPassthrough {
+  PFN_xrCreatePassthroughFB createPassthrough = nullptr;
+  PFN_xrDestroyPassthroughFB destroyPassthrough = nullptr;
+  PFN_xrCreatePassthroughLayerFB createLayer = nullptr;
+  PFN_xrDestroyPassthroughLayerFB destroyLayer = nullptr;
 };
 
 struct RuntimeOptions {
@@ -47,8 +57,11 @@ class XrRuntime {
   [[nodiscard]] XrEnvironmentBlendMode blendMode() const { return blendMode_; }
   [[nodiscard]] const std::array<XrViewConfigurationView, 2>& views() const { return views_; }
   [[nodiscard]] bool depthLayerSupported() const { return depthLayer_; }
-  // Offered by the runtime; MedVerse does not use it yet (see docs/XR.md).
   [[nodiscard]] bool fbPassthroughOffered() const { return fbPassthrough_; }
+  // AR through XR_FB_passthrough: each session runs a passthrough layer
+  // beneath its projection layer (blend mode opaque, clear alpha 0).
+  [[nodiscard]] bool passthroughEnabled() const { return passthrough_; }
+  [[nodiscard]] const FbPassthrough& fbPassthrough() const { return fb_; }
 
   // Creates the Vulkan context through the runtime (XR_KHR_vulkan_enable2).
   Result<std::unique_ptr<render::Context>> createContext(bool validation);
@@ -59,6 +72,7 @@ class XrRuntime {
  private:
   XrRuntime() = default;
   Status init(const RuntimeOptions& options);
+  Status loadPassthroughFunctions();
 
   XrInstance instance_ = XR_NULL_HANDLE;
   XrSystemId system_ = XR_NULL_SYSTEM_ID;
@@ -69,6 +83,8 @@ class XrRuntime {
   std::array<XrViewConfigurationView, 2> views_{};
   bool depthLayer_ = false;
   bool fbPassthrough_ = false;
+  bool passthrough_ = false;
+  FbPassthrough fb_;
   bool debugUtils_ = false;
 
   PFN_xrGetVulkanGraphicsRequirements2KHR getRequirements_ = nullptr;

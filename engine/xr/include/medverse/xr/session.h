@@ -23,6 +23,10 @@ namespace medverse::xr {
 
 class XrRuntime;
 
+// LOCAL has its origin at the head, not on the floor: the base space is put
+// this far below it, so that the room (floor at y = 0) meets the floor.
+constexpr float kLocalEyeHeight = 1.6F;
+
 struct EyeView {
   Pose pose;  // in the base space
   XrFovf fov{};
@@ -42,6 +46,11 @@ struct XrFrameInfo {
   glm::uvec2 viewSize{0, 0};  // pixels per eye (the swapchain's layer size)
   FrameInput input;
   XrEnvironmentBlendMode blendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
+  bool passthrough = false;  // an XR_FB_passthrough layer goes beneath ours
+  // The base space was re-centred since the last frame (by recenter() or
+  // by the runtime; a LOCAL base space also on its first frame): the user
+  // now stands at its origin facing -Z.
+  bool recentered = false;
   // The controllers, for haptics from update() (ControllerInput::vibrate).
   ControllerInput* controllers = nullptr;
 };
@@ -83,8 +92,16 @@ class Session {
   Status onStateChanged(XrSessionState state);
   // The user quits: ask the runtime, which walks us down to STOPPING.
   Status requestExit();
-  // Re-centres the base space on the head's current position and heading.
+  // Re-centres the base space on the head's current position and heading
+  // (yaw only): its origin goes to the floor below the head (STAGE; LOCAL:
+  // kLocalEyeHeight below it), its -Z to where the head faces.
   Status recenter();
+  // XrEventDataReferenceSpaceChangePending: the runtime re-centred a space
+  // (the user held the system button). For our base space's type, our own
+  // offset is dropped: the runtime's new origin is the user's.
+  Status onReferenceSpaceChangePending(const XrEventDataReferenceSpaceChangePending& event);
+  [[nodiscard]] uint32_t recenters() const { return recenters_; }
+  [[nodiscard]] bool passthroughRunning() const { return passthroughLayer_ != XR_NULL_HANDLE; }
   // One frame while running. An XR_ERROR_SESSION_LOST marks the session lost.
   Status frame(render::Renderer& renderer, const FrameCallbacks& callbacks, float nearZ,
                float farZ);
@@ -96,6 +113,7 @@ class Session {
       : runtime_(runtime), context_(context), input_(input) {}
   Status init();
   Status createBaseSpace(const Pose& offset);
+  Status createPassthrough();
 
   XrRuntime& runtime_;
   render::Context& context_;
@@ -111,6 +129,10 @@ class Session {
   XrSpace baseSpace_ = XR_NULL_HANDLE;
   XrSpace viewSpace_ = XR_NULL_HANDLE;
   Pose recenterOffset_;
+  bool recenteredPending_ = false;
+  uint32_t recenters_ = 0;
+  XrPassthroughFB passthrough_ = XR_NULL_HANDLE;
+  XrPassthroughLayerFB passthroughLayer_ = XR_NULL_HANDLE;
   XrTime lastDisplayTime_ = 0;
   std::unique_ptr<StereoSwapchain> swapchain_;
   uint64_t frameIndex_ = 0;

@@ -32,6 +32,8 @@ struct XrLoopCallbacks {
   std::function<void(XrSessionState)> sessionState;
   // Asked every frame; true → xrRequestExitSession (the user quits).
   std::function<bool(const XrFrameInfo&)> quit;
+  // Asked every frame; true → Session::recenter() after it (the user asked).
+  std::function<bool(const XrFrameInfo&)> recenter;
 };
 
 struct XrLoopReport {
@@ -42,6 +44,9 @@ struct XrLoopReport {
   uint64_t framesRendered = 0;
   XrEnvironmentBlendMode blendMode = XR_ENVIRONMENT_BLEND_MODE_OPAQUE;
   XrReferenceSpaceType baseSpace = XR_REFERENCE_SPACE_TYPE_LOCAL;
+  bool passthrough = false;            // AR through XR_FB_passthrough
+  uint32_t recenters = 0;              // by the user or the runtime
+  uint32_t referenceSpaceChanges = 0;  // XrEventDataReferenceSpaceChangePending seen
   XrValidationReport xrValidation;
   uint32_t vulkanValidationErrors = 0;
 };
