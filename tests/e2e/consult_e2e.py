@@ -301,6 +301,13 @@ def main():
         errors.append("journal: no annotation by the expert")
     if not any(r[0] == "measurement" and r[1] == people["doctor"][0] for r in rows):
         errors.append("journal: no measurement by the doctor")
+    # The expert's hologram work: the grab, the release with the final
+    # transform, the clip plane (coalesced: one run, not a row per frame).
+    for kind in ("grab", "release", "clip-plane"):
+        if not any(r[0] == kind and r[1] == people["expert"][0] for r in rows):
+            errors.append(f"journal: no {kind} by the expert")
+    if sum(1 for r in rows if r[0] == "clip-plane") > 3:
+        errors.append("journal: the clip plane is recorded more than start and end")
 
     for who in clients:
         print(f"screenshot ({who}): {os.path.join(out, who + '.png')}")
