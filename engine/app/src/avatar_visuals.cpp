@@ -16,18 +16,11 @@ float srgbToLinear(float c) {
 }
 
 render::Material matte(const glm::vec3& linear, float roughness = 0.5F) {
-  render::Material m;
-  m.baseColor = glm::vec4(linear, 1.0F);
-  m.roughness = roughness;
-  return m;
+  return matteMaterial(linear, roughness);
 }
 
 render::Material glowing(const glm::vec3& linear, float strength, float opacity = 1.0F) {
-  render::Material m;
-  m.baseColor = glm::vec4(linear, opacity);
-  m.roughness = 0.4F;
-  m.emissive = linear * strength;
-  return m;
+  return glowingMaterial(linear, strength, opacity);
 }
 
 constexpr glm::vec3 kUp{0.0F, 1.0F, 0.0F};
@@ -66,13 +59,9 @@ std::string measurementText(const glm::vec3& aMm, const glm::vec3& bMm) {
 
 Result<AvatarVisuals> AvatarVisuals::create(render::Renderer& renderer) {
   AvatarVisuals v;
-  Result<render::MeshHandle> sphere = renderer.uploadMesh(assets::makeUvSphere(1.0F, 32, 16));
-  if (!sphere) {
-    return sphere.error();
-  }
-  Result<render::MeshHandle> cylinder = renderer.uploadMesh(assets::makeCylinder(1.0F, 1.0F, 16));
-  if (!cylinder) {
-    return cylinder.error();
+  Result<PrimitiveMeshes> primitives = PrimitiveMeshes::create(renderer, 32, 16);
+  if (!primitives) {
+    return primitives.error();
   }
   // The torso's own proportions, so its round ends stay round.
   Result<render::MeshHandle> capsule =
@@ -80,8 +69,7 @@ Result<AvatarVisuals> AvatarVisuals::create(render::Renderer& renderer) {
   if (!capsule) {
     return capsule.error();
   }
-  v.sphere_ = *sphere;
-  v.cylinder_ = *cylinder;
+  v.primitives_ = *primitives;
   v.capsule_ = *capsule;
   return v;
 }
@@ -93,28 +81,14 @@ glm::vec3 AvatarVisuals::labelAnchor(const Pose& head) {
 void AvatarVisuals::addSphere(const glm::vec3& centre, const glm::vec3& radii,
                               const glm::quat& orientation, const render::Material& material,
                               PeopleVisuals& out) const {
-  render::MeshInstance i;
-  i.mesh = sphere_;
-  i.model = glm::translate(glm::mat4(1.0F), centre) * glm::mat4_cast(orientation) *
-            glm::scale(glm::mat4(1.0F), radii);
-  i.material = material;
-  out.meshes.push_back(i);
+  out.meshes.push_back(primitives_.ellipsoid(centre, radii, orientation, material));
 }
 
 void AvatarVisuals::addSegment(const glm::vec3& a, const glm::vec3& b, float radius,
                                const render::Material& material, PeopleVisuals& out) const {
-  const glm::vec3 d = b - a;
-  const float length = glm::length(d);
-  if (length < 1e-6F) {
-    return;
+  if (std::optional<render::MeshInstance> rod = primitives_.rod(a, b, radius, material)) {
+    out.meshes.push_back(*rod);
   }
-  render::MeshInstance i;
-  i.mesh = cylinder_;
-  i.model = glm::translate(glm::mat4(1.0F), (a + b) * 0.5F) *
-            glm::mat4_cast(glm::rotation(kUp, d / length)) *
-            glm::scale(glm::mat4(1.0F), {radius, length, radius});
-  i.material = material;
-  out.meshes.push_back(i);
 }
 
 void AvatarVisuals::addAvatar(const AvatarState& avatar, PeopleVisuals& out) const {

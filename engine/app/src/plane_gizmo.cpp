@@ -6,7 +6,6 @@
 #include <glm/gtx/quaternion.hpp>
 #include <limits>
 
-#include "medverse/assets/primitives.h"
 #include "medverse/render/renderer.h"
 
 namespace medverse::app {
@@ -32,12 +31,8 @@ glm::vec3 colourOf(PlaneRef ref) {
 }
 
 render::Material glowing(const glm::vec3& linear, float strength) {
-  render::Material m;
   // Barely translucent: drawn after the volume, so the gizmo shows through it.
-  m.baseColor = glm::vec4(linear, 0.97F);
-  m.roughness = 0.4F;
-  m.emissive = linear * strength;
-  return m;
+  return glowingMaterial(linear, strength, 0.97F);
 }
 
 }  // namespace
@@ -174,17 +169,12 @@ std::vector<PlaneHandle> planeHandles(const HologramState& state, const render::
 }
 
 Result<PlaneGizmos> PlaneGizmos::create(render::Renderer& renderer) {
+  Result<PrimitiveMeshes> primitives = PrimitiveMeshes::create(renderer, 24, 12);
+  if (!primitives) {
+    return primitives.error();
+  }
   PlaneGizmos g;
-  Result<render::MeshHandle> sphere = renderer.uploadMesh(assets::makeUvSphere(1.0F, 24, 12));
-  if (!sphere) {
-    return sphere.error();
-  }
-  Result<render::MeshHandle> cylinder = renderer.uploadMesh(assets::makeCylinder(1.0F, 1.0F, 12));
-  if (!cylinder) {
-    return cylinder.error();
-  }
-  g.sphere_ = *sphere;
-  g.cylinder_ = *cylinder;
+  g.primitives_ = *primitives;
   return g;
 }
 
@@ -196,18 +186,9 @@ void PlaneGizmos::add(const HologramState& state, const render::VolumeInfo& info
   };
   const auto segment = [&](const glm::vec3& a, const glm::vec3& b, float radius,
                            const render::Material& material) {
-    const glm::vec3 d = b - a;
-    const float length = glm::length(d);
-    if (length < 1e-6F) {
-      return;
+    if (std::optional<render::MeshInstance> rod = primitives_.rod(a, b, radius, material)) {
+      out.push_back(*rod);
     }
-    render::MeshInstance i;
-    i.mesh = cylinder_;
-    i.model = glm::translate(glm::mat4(1.0F), (a + b) * 0.5F) *
-              glm::mat4_cast(glm::rotation(kUp, d / length)) *
-              glm::scale(glm::mat4(1.0F), {radius, length, radius});
-    i.material = material;
-    out.push_back(i);
   };
   for (const PlaneHandle& h : planeHandles(state, info)) {
     const bool hot = active && *active == h.ref;
@@ -222,12 +203,8 @@ void PlaneGizmos::add(const HologramState& state, const render::VolumeInfo& info
     glm::vec3 along = glm::vec3(patientToWorld * glm::vec4(h.plane.normal, 0.0F));
     along = glm::length(along) > 1e-9F ? glm::normalize(along) : kUp;
     segment(at - along * 0.03F, at + along * 0.03F, 0.0022F, material);
-    render::MeshInstance ball;
-    ball.mesh = sphere_;
-    ball.model = glm::translate(glm::mat4(1.0F), at) *
-                 glm::scale(glm::mat4(1.0F), glm::vec3(kHandleRadius * (hot ? 1.35F : 1.0F)));
-    ball.material = material;
-    out.push_back(ball);
+    out.push_back(primitives_.ellipsoid(at, glm::vec3(kHandleRadius * (hot ? 1.35F : 1.0F)),
+                                        glm::quat(1.0F, 0.0F, 0.0F, 0.0F), material));
   }
 }
 

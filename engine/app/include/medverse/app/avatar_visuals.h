@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "medverse/app/primitive_meshes.h"
 #include "medverse/core/result.h"
 #include "medverse/net/role.h"
 #include "medverse/render/render_view.h"
@@ -105,8 +106,7 @@ class AvatarVisuals {
   void addSphere(const glm::vec3& centre, const glm::vec3& radii, const glm::quat& orientation,
                  const render::Material& material, PeopleVisuals& out) const;
 
-  render::MeshHandle sphere_;    // radius 1
-  render::MeshHandle cylinder_;  // radius 1, height 1, along Y
+  PrimitiveMeshes primitives_;
   render::MeshHandle capsule_;   // radius 1, cylinder 1, along Y
 };
 

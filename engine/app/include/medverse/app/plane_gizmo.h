@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "medverse/app/consult_session.h"
+#include "medverse/app/primitive_meshes.h"
 #include "medverse/core/result.h"
 #include "medverse/render/render_view.h"
 #include "medverse/render/volume.h"
@@ -86,8 +87,7 @@ class PlaneGizmos {
   static constexpr float kHandleRadius = 0.009F;
 
  private:
-  render::MeshHandle sphere_;
-  render::MeshHandle cylinder_;
+  PrimitiveMeshes primitives_;
 };
 
 }  // namespace medverse::app
