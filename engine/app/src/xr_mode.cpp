@@ -180,8 +180,8 @@ struct XrConsultClient {
     // button; what it presses goes to the session like the desktop overlay's.
     float deltaSeconds = 1.0F / 72.0F;
     if (lastDisplayTime != 0 && info.predictedDisplayTime > lastDisplayTime) {
-      deltaSeconds = std::min(
-          static_cast<float>(info.predictedDisplayTime - lastDisplayTime) * 1e-9F, 0.1F);
+      deltaSeconds =
+          std::min(static_cast<float>(info.predictedDisplayTime - lastDisplayTime) * 1e-9F, 0.1F);
     }
     lastDisplayTime = info.predictedDisplayTime;
     const std::vector<ui::UiAction> actions = panel->update(

@@ -8,11 +8,10 @@
 // trigger is its button. Its actions are intents on the ConsultSession
 // (ConsultPresenter::applyActions), so a participant without control sees
 // it greyed out and cannot press it.
-#include <optional>
-#include <vector>
-
 #include <glm/mat4x4.hpp>
 #include <glm/vec2.hpp>
+#include <optional>
+#include <vector>
 
 #include "medverse/assets/room.h"
 #include "medverse/render/ui_draw_data.h"
