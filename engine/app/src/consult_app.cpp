@@ -159,11 +159,7 @@ render::RenderView ConsultClient::frame(const platform::InputState& input, glm::
   extras.frame = summary;
   const std::vector<ui::UiAction> actions =
       presenter_->decorate(view, last_, case_->model(), viewport, overlay_, extras);
-  if (last_.hologram && last_.canEdit) {
-    for (const ui::UiAction& a : actions) {
-      presenter_->applyAction(a, *last_.hologram, case_->volumeInfo(), session_);
-    }
-  }
+  presenter_->applyActions(actions, last_, session_);
   return view;
 }
 

@@ -137,28 +137,8 @@ void ConsultPresenter::applyHologram(const HologramState& state, CaseScene& holo
   }
 }
 
-std::vector<ui::UiAction> ConsultPresenter::decorate(render::RenderView& view,
-                                                     const ConsultFrame& frame,
-                                                     const glm::mat4& patientToWorld,
-                                                     glm::vec2 displaySize, bool withOverlay,
-                                                     const OverlayExtras& extras) {
-  PeopleVisuals people;
-  for (const AvatarState& a : frame.avatars) {
-    visuals_->addAvatar(a, people);
-  }
-  for (const AnnotationPin& pin : frame.pins) {
-    visuals_->addPin(pin, patientToWorld, people);
-  }
-  for (const MeasurementView& m : frame.measurements) {
-    visuals_->addMeasurement(m.measurement, patientToWorld, people);
-  }
-  view.meshes.insert(view.meshes.end(), people.meshes.begin(), people.meshes.end());
-  std::vector<render::UiPanel> labels = labels_->build(people.labels, view.camera.position);
-  view.panels.insert(view.panels.end(), labels.begin(), labels.end());
-  if (!withOverlay) {
-    return {};
-  }
-
+ui::OverlayState ConsultPresenter::overlayState(const ConsultFrame& frame,
+                                               world::ClientId selectedParticipant) const {
   ui::OverlayState state;
   for (const ParticipantView& p : frame.participants) {
     if (!p.connected) {
@@ -166,7 +146,7 @@ std::vector<ui::UiAction> ConsultPresenter::decorate(render::RenderView& view,
     }
     ui::Participant row{p.name, std::string(net::roleName(p.role)), roleColorPacked(p.role),
                         p.local, p.hasControl || p.role == net::Role::Expert};
-    row.selected = p.clientId != 0 && p.clientId == extras.selectedParticipant;
+    row.selected = p.clientId != 0 && p.clientId == selectedParticipant;
     state.participants.push_back(std::move(row));
   }
   state.presets = consultPresetNames();
@@ -196,6 +176,32 @@ std::vector<ui::UiAction> ConsultPresenter::decorate(render::RenderView& view,
     state.caseSummary =
         ui::CaseSummary{h.caseName, "", glm::ivec3(info_.dims), glm::vec3(info_.spacing)};
   }
+  return state;
+}
+
+std::vector<ui::UiAction> ConsultPresenter::decorate(render::RenderView& view,
+                                                     const ConsultFrame& frame,
+                                                     const glm::mat4& patientToWorld,
+                                                     glm::vec2 displaySize, bool withOverlay,
+                                                     const OverlayExtras& extras) {
+  PeopleVisuals people;
+  for (const AvatarState& a : frame.avatars) {
+    visuals_->addAvatar(a, people);
+  }
+  for (const AnnotationPin& pin : frame.pins) {
+    visuals_->addPin(pin, patientToWorld, people);
+  }
+  for (const MeasurementView& m : frame.measurements) {
+    visuals_->addMeasurement(m.measurement, patientToWorld, people);
+  }
+  view.meshes.insert(view.meshes.end(), people.meshes.begin(), people.meshes.end());
+  std::vector<render::UiPanel> labels = labels_->build(people.labels, view.camera.position);
+  view.panels.insert(view.panels.end(), labels.begin(), labels.end());
+  if (!withOverlay) {
+    return {};
+  }
+
+  ui::OverlayState state = overlayState(frame, extras.selectedParticipant);
   state.frame = extras.frame;
 
   std::vector<ui::UiAction> actions;
@@ -224,6 +230,18 @@ void ConsultPresenter::addPlaneGizmos(render::RenderView& view, const HologramSt
 
 bool ConsultPresenter::overlayWantsPointer() const {
   return overlay_->wantsPointer();
+}
+
+void ConsultPresenter::applyActions(const std::vector<ui::UiAction>& actions,
+                                    const ConsultFrame& frame, ConsultSession& session) const {
+  // The controls emit nothing for someone who may not edit; the server
+  // checks every intent again.
+  if (!frame.hologram || !frame.canEdit) {
+    return;
+  }
+  for (const ui::UiAction& a : actions) {
+    applyAction(a, *frame.hologram, info_, session);
+  }
 }
 
 void ConsultPresenter::applyAction(const ui::UiAction& action, const HologramState& state,

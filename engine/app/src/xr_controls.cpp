@@ -129,6 +129,24 @@ XrControlsOutput XrControls::update(const xr::FrameInput& input,
     }
   }
 
+  // The panel, when the right laser meets it before the hologram, takes the
+  // laser (and the trigger below).
+  onPanel_ = false;
+  if (panel_ && input.hands[xr::kRight].aimValid) {
+    const medverse::Pose& a = aim_[xr::kRight];
+    const ui::Ray ray{a.position, a.orientation * kForward};
+    // The pixel size only scales the hit's pixel; the distance is in metres.
+    if (std::optional<ui::PanelHit> hit = ui::intersectPanel(*panel_, glm::vec2(1.0F), ray)) {
+      const std::optional<glm::vec3>& holo = laserHits_[xr::kRight];
+      if (!holo || hit->distance < glm::distance(*holo, a.position)) {
+        onPanel_ = true;
+        hitMm[xr::kRight].reset();
+        laserHits_[xr::kRight] = ray.origin + ray.direction * hit->distance;
+        out.panelPointer = ray;
+      }
+    }
+  }
+
   // The avatar: head and both hands, the right laser while it is on the hologram.
   if (head) {
     avatar_.head = roomFromStage * *head;
@@ -136,7 +154,7 @@ XrControlsOutput XrControls::update(const xr::FrameInput& input,
   avatar_.leftHand = grip_[0];
   avatar_.rightHand = grip_[1];
   avatar_.pointer = aim_[1];
-  avatar_.pointerActive = laserHits_[1].has_value();
+  avatar_.pointerActive = laserHits_[1].has_value() && !onPanel_;
   session.setLocalAvatar(avatar_);
 
   if (!frame.hologram) {
@@ -213,6 +231,9 @@ XrControlsOutput XrControls::update(const xr::FrameInput& input,
     const bool up = !hand.active || hand.select < kReleased;
     if (!triggered_[h] && down) {
       triggered_[h] = true;
+      if (h == xr::kRight && onPanel_) {
+        continue;  // a press on the panel (XrConsultClient hands it on)
+      }
       if (!hologram || !frame.canEdit) {
         continue;
       }
@@ -244,6 +265,7 @@ XrControlsOutput XrControls::update(const xr::FrameInput& input,
       triggered_[h] = false;
     }
   }
+  out.panelPressed = out.panelPointer.has_value() && triggered_[xr::kRight];
   return out;
 }
 

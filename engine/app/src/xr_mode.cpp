@@ -1,5 +1,6 @@
 #include "medverse/app/xr_mode.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -10,6 +11,7 @@
 #include "medverse/app/room_scene.h"
 #include "medverse/app/xr_controls.h"
 #include "medverse/app/xr_locomotion.h"
+#include "medverse/app/xr_panel.h"
 #include "medverse/app/xr_visuals.h"
 #include "medverse/assets/room.h"
 #include "medverse/render/image_io.h"
@@ -110,8 +112,10 @@ struct XrConsultClient {
   std::optional<CaseScene> hologram;
   std::unique_ptr<ConsultPresenter> presenter;
   std::optional<XrLocalVisuals> visuals;
+  std::optional<XrHologramPanel> panel;
   XrControls controls;
   ConsultFrame last;
+  XrTime lastDisplayTime = 0;
   render::RenderView lastView;
   render::CameraView lastEye;
   glm::uvec2 eyeSize{0, 0};
@@ -151,6 +155,8 @@ struct XrConsultClient {
       return p.error();
     }
     presenter = std::move(*p);
+    panel.emplace(presenter->fonts(), layout);
+    controls.setPanel(panel->model());
     controls.setPinText(options.pinText);
     return {};
   }
@@ -170,6 +176,17 @@ struct XrConsultClient {
     }
     const XrControlsOutput out =
         controls.update(info.input, head, session, last, geometry, info.recentered);
+    // The hologram panel: the right laser is its pointer, the trigger its
+    // button; what it presses goes to the session like the desktop overlay's.
+    float deltaSeconds = 1.0F / 72.0F;
+    if (lastDisplayTime != 0 && info.predictedDisplayTime > lastDisplayTime) {
+      deltaSeconds =
+          std::min(static_cast<float>(info.predictedDisplayTime - lastDisplayTime) * 1e-9F, 0.1F);
+    }
+    lastDisplayTime = info.predictedDisplayTime;
+    const std::vector<ui::UiAction> actions = panel->update(
+        presenter->overlayState(last), out.panelPointer, out.panelPressed, deltaSeconds);
+    presenter->applyActions(actions, last, session);
     for (int h = 0; h < 2; ++h) {
       if (out.haptic[h] && info.controllers != nullptr) {
         // A short tick: the hand has the hologram (or the grab was asked for).
@@ -218,6 +235,15 @@ struct XrConsultClient {
     OverlayExtras extras;
     extras.status = controls.status();
     (void)presenter->decorate(v, last, hologram->model(), glm::vec2(info.viewSize), false, extras);
+    // Panels blend without writing depth: back to front, the hologram panel
+    // among the labels.
+    v.panels.push_back(panel->panel());
+    const glm::vec3 eye = head.position;
+    std::stable_sort(v.panels.begin(), v.panels.end(),
+                     [&](const render::UiPanel& a, const render::UiPanel& b) {
+                       return glm::distance(glm::vec3(a.model[3]), eye) >
+                              glm::distance(glm::vec3(b.model[3]), eye);
+                     });
     visuals->append(controls.localHands(), controls.locomotion().aim(), last.localRole, v);
     lastView = v;
     lastEye = info.eyes[0].camera;

@@ -94,7 +94,8 @@ void caseSection(const std::optional<CaseSummary>& summary) {
 
 // Presets as a grid of toggle buttons rather than a combo box: one click,
 // and easy to hit with a laser pointer on an in-world panel.
-void presetButtons(const OverlayState& state, std::vector<UiAction>& actions) {
+void presetButtons(const OverlayState& state, std::vector<UiAction>& actions,
+                   std::vector<glm::vec4>* rects = nullptr) {
   sectionHeading("TRANSFER FUNCTION");
   const float width = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5F;
   for (size_t i = 0; i < state.presets.size(); ++i) {
@@ -105,6 +106,11 @@ void presetButtons(const OverlayState& state, std::vector<UiAction>& actions) {
     ImGui::PushID(static_cast<int>(i));
     if (ImGui::Button(state.presets[i].c_str(), ImVec2(width, 0.0F)) && !active) {
       actions.push_back({UiAction::Kind::SelectPreset, static_cast<int>(i), 0.0F});
+    }
+    if (rects != nullptr) {
+      const ImVec2 a = ImGui::GetItemRectMin();
+      const ImVec2 b = ImGui::GetItemRectMax();
+      rects->emplace_back(a.x, a.y, b.x, b.y);
     }
     ImGui::PopID();
     if (active) {
@@ -161,9 +167,10 @@ void sliceControls(const OverlayState& state, std::vector<UiAction>& actions) {
   }
 }
 
-void hologramControls(const OverlayState& state, std::vector<UiAction>& actions) {
+void hologramControls(const OverlayState& state, std::vector<UiAction>& actions,
+                      HologramPanelLayout* layout = nullptr) {
   ImGui::BeginDisabled(!state.canEdit);
-  presetButtons(state, actions);
+  presetButtons(state, actions, layout != nullptr ? &layout->presetButtons : nullptr);
   clipControls(state, actions);
   sliceControls(state, actions);
   ImGui::EndDisabled();
@@ -222,14 +229,18 @@ OverlayResult buildOverlay(const OverlayState& state, glm::vec2 displaySize) {
   return result;
 }
 
-std::vector<UiAction> buildHologramPanel(const OverlayState& state, glm::vec2 displaySize) {
+std::vector<UiAction> buildHologramPanel(const OverlayState& state, glm::vec2 displaySize,
+                                         HologramPanelLayout* layout) {
   std::vector<UiAction> actions;
+  if (layout != nullptr) {
+    layout->presetButtons.clear();
+  }
   ImGui::SetNextWindowPos(ImVec2(0.0F, 0.0F));
   ImGui::SetNextWindowSize(ImVec2(displaySize.x, displaySize.y));
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                  ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
   if (ImGui::Begin("Hologram controls", nullptr, flags)) {
-    hologramControls(state, actions);
+    hologramControls(state, actions, layout);
   }
   ImGui::End();
   return actions;

@@ -84,11 +84,23 @@ class ConsultPresenter {
   // window is not a click in the room).
   [[nodiscard]] bool overlayWantsPointer() const;
 
+  // What the overlay and the in-world hologram panel show of `frame` (the
+  // frame statistics left empty).
+  [[nodiscard]] ui::OverlayState overlayState(const ConsultFrame& frame,
+                                              world::ClientId selectedParticipant = 0) const;
+
+  // Turns the actions of the overlay or of a hologram panel into intents on
+  // `session` (none without a hologram or without control).
+  void applyActions(const std::vector<ui::UiAction>& actions, const ConsultFrame& frame,
+                    ConsultSession& session) const;
+
   // Turns an overlay action into an intent on `session`.
   void applyAction(const ui::UiAction& action, const HologramState& state,
                    const render::VolumeInfo& info, ConsultSession& session) const;
 
   [[nodiscard]] const std::vector<render::TransferFunction>& presets() const { return presets_; }
+  // The fonts every panel of this presenter uses.
+  [[nodiscard]] ui::UiFonts& fonts() const { return *fonts_; }
 
  private:
   ConsultPresenter() = default;

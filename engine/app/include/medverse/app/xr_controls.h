@@ -9,6 +9,10 @@
 //                                                  the line between them turns
 //   let go of both                                 release
 //   right laser (aim pose) + trigger               drop a pin where it hits
+//   right laser on the hologram panel + trigger    press the button it points
+//                                                  at (xr_panel.h); the panel,
+//                                                  when nearer, takes the laser
+//                                                  and the trigger (no pin)
 //   left laser + trigger on the hologram           clip plane 0 across the beam
 //                                                  through the hologram's middle
 //                                                  (cuts away the half facing
@@ -31,6 +35,7 @@
 #include "medverse/app/desktop_controls.h"
 #include "medverse/app/xr_locomotion.h"
 #include "medverse/app/xr_visuals.h"
+#include "medverse/ui/world_panel.h"
 #include "medverse/xr/input.h"
 
 namespace medverse::app {
@@ -38,6 +43,10 @@ namespace medverse::app {
 struct XrControlsOutput {
   // Hands that just grabbed: a haptic tick each.
   std::array<bool, 2> haptic{false, false};
+  // The right laser while it points at the panel (room space), and whether
+  // the trigger is down: the panel's pointer and button this frame.
+  std::optional<ui::Ray> panelPointer;
+  bool panelPressed = false;
 };
 
 class XrControls {
@@ -54,6 +63,10 @@ class XrControls {
                           ConsultSession& session, const ConsultFrame& frame,
                           const std::optional<HologramGeometry>& hologram,
                           bool recentered = false);
+
+  // An in-world panel (render::UiPanel's unit square placed by `model`)
+  // that the right laser drives; nothing: none.
+  void setPanel(std::optional<glm::mat4> model) { panel_ = model; }
 
   // The room the user moves in (teleport targets, the recenter's home).
   void setRoom(const assets::Room& room) { locomotion_ = XrLocomotion::forRoom(room); }
@@ -89,6 +102,8 @@ class XrControls {
   std::array<bool, 2> triggered_{false, false};
   std::array<bool, 2> holding_{false, false};
   std::array<std::optional<glm::vec3>, 2> laserHits_{};
+  std::optional<glm::mat4> panel_;
+  bool onPanel_ = false;  // the right laser meets the panel before the hologram
   // The grab: the hologram's transform and the holding hands' poses when the
   // current one- or two-handed hold began.
   Transform start_;

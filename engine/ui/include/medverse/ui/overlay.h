@@ -91,9 +91,17 @@ struct OverlayResult {
 // Builds the desktop overlay inside the current UiContext frame.
 OverlayResult buildOverlay(const OverlayState& state, glm::vec2 displaySize);
 
+// Where the hologram panel's widgets were laid out (x0, y0, x1, y1, the
+// panel's pixels): what a pointer must hit to press them.
+struct HologramPanelLayout {
+  std::vector<glm::vec4> presetButtons;  // one per OverlayState::presets
+};
+
 // Builds the hologram controls as one window filling an in-world panel of
-// `displaySize` pixels, inside the current UiContext frame.
-std::vector<UiAction> buildHologramPanel(const OverlayState& state, glm::vec2 displaySize);
+// `displaySize` pixels, inside the current UiContext frame; `layout`, when
+// given, receives where the widgets are.
+std::vector<UiAction> buildHologramPanel(const OverlayState& state, glm::vec2 displaySize,
+                                         HologramPanelLayout* layout = nullptr);
 
 // "42.0 mm": one decimal, as every measurement in MedVerse is shown.
 std::string formatMillimetres(float millimetres);
