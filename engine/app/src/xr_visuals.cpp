@@ -3,7 +3,6 @@
 #include <glm/gtx/quaternion.hpp>
 
 #include "medverse/app/avatar_visuals.h"
-#include "medverse/assets/primitives.h"
 #include "medverse/render/renderer.h"
 
 namespace medverse::app {
@@ -12,62 +11,36 @@ namespace {
 constexpr glm::vec3 kUp{0.0F, 1.0F, 0.0F};
 
 render::Material matte(const glm::vec3& linear, float roughness) {
-  render::Material m;
-  m.baseColor = glm::vec4(linear, 1.0F);
-  m.roughness = roughness;
-  return m;
+  return matteMaterial(linear, roughness);
 }
 
 render::Material glowing(const glm::vec3& linear, float strength) {
-  render::Material m;
-  m.baseColor = glm::vec4(linear, 1.0F);
-  m.roughness = 0.4F;
-  m.emissive = linear * strength;
-  return m;
+  return glowingMaterial(linear, strength);
 }
 
 }  // namespace
 
 Result<XrLocalVisuals> XrLocalVisuals::create(render::Renderer& renderer) {
+  Result<PrimitiveMeshes> primitives = PrimitiveMeshes::create(renderer, 24, 12);
+  if (!primitives) {
+    return primitives.error();
+  }
   XrLocalVisuals v;
-  Result<render::MeshHandle> sphere = renderer.uploadMesh(assets::makeUvSphere(1.0F, 24, 12));
-  if (!sphere) {
-    return sphere.error();
-  }
-  Result<render::MeshHandle> cylinder = renderer.uploadMesh(assets::makeCylinder(1.0F, 1.0F, 12));
-  if (!cylinder) {
-    return cylinder.error();
-  }
-  v.sphere_ = *sphere;
-  v.cylinder_ = *cylinder;
+  v.primitives_ = *primitives;
   return v;
 }
 
 void XrLocalVisuals::ellipsoid(const glm::vec3& centre, const glm::vec3& radii,
                                const glm::quat& orientation, const render::Material& material,
                                render::RenderView& view) const {
-  render::MeshInstance i;
-  i.mesh = sphere_;
-  i.model = glm::translate(glm::mat4(1.0F), centre) * glm::mat4_cast(orientation) *
-            glm::scale(glm::mat4(1.0F), radii);
-  i.material = material;
-  view.meshes.push_back(i);
+  view.meshes.push_back(primitives_.ellipsoid(centre, radii, orientation, material));
 }
 
 void XrLocalVisuals::segment(const glm::vec3& a, const glm::vec3& b, float radius,
                              const render::Material& material, render::RenderView& view) const {
-  const glm::vec3 d = b - a;
-  const float length = glm::length(d);
-  if (length < 1e-6F) {
-    return;
+  if (std::optional<render::MeshInstance> rod = primitives_.rod(a, b, radius, material)) {
+    view.meshes.push_back(*rod);
   }
-  render::MeshInstance i;
-  i.mesh = cylinder_;
-  i.model = glm::translate(glm::mat4(1.0F), (a + b) * 0.5F) *
-            glm::mat4_cast(glm::rotation(kUp, d / length)) *
-            glm::scale(glm::mat4(1.0F), {radius, length, radius});
-  i.material = material;
-  view.meshes.push_back(i);
 }
 
 void XrLocalVisuals::append(const LocalHands& hands, const TeleportAim& teleport, net::Role role,

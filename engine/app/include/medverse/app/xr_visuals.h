@@ -9,6 +9,7 @@
 #include <array>
 #include <optional>
 
+#include "medverse/app/primitive_meshes.h"
 #include "medverse/app/xr_locomotion.h"
 #include "medverse/core/result.h"
 #include "medverse/core/transform.h"
@@ -42,8 +43,7 @@ class XrLocalVisuals {
   void ellipsoid(const glm::vec3& centre, const glm::vec3& radii, const glm::quat& orientation,
                  const render::Material& material, render::RenderView& view) const;
 
-  render::MeshHandle sphere_;    // radius 1
-  render::MeshHandle cylinder_;  // radius 1, height 1, along Y
+  PrimitiveMeshes primitives_;
 };
 
 }  // namespace medverse::app
