@@ -281,6 +281,30 @@ TEST_CASE("dicom: a stray delimiter tag with a 4 GB length inside a sequence is 
   CHECK(scan->notes[0].find("(FFFE,0000) at byte 34 claims 4294836224 bytes") != std::string::npos);
 }
 
+TEST_CASE("dicom: an item tag where a data element belongs skips the file instead of aborting") {
+  // fuzz_dicom (a CI run): an implicit-VR file whose nested item holds
+  // (FFFE,E000) where an element belongs; GDCM asserts reading it (abort).
+  const fs::path source = kPydicomData / "rtstruct.dcm";  // implicit VR, no preamble
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // The first item of a sequence starts with (0020,0052); make that tag an item tag.
+  const std::size_t item =
+      find(bytes, {0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF, 0x20, 0x00, 0x52, 0x00});
+  std::copy(kItemTag.begin(), kItemTag.end(), bytes.begin() + static_cast<std::ptrdiff_t>(item + 8));
+  TempDir dir;
+  writeBytes(dir / "item-tag.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("item-tag.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("an item tag (FFFE,E000) at byte " + std::to_string(item + 8)) !=
+        std::string::npos);
+}
+
 TEST_CASE("dicom: a file ending inside an element header is skipped instead of aborting") {
   // fuzz_dicom: 39 bytes, the last element cut after its tag; GDCM asserts
   // reading the missing VR.

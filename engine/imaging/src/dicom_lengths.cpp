@@ -163,6 +163,14 @@ class Walker {
           pos += 8;
           return true;
         }
+        // An item tag where a data element belongs: GDCM asserts (aborts)
+        // reading it as an implicit-VR element (found by fuzz_dicom).
+        if (u16(tag.data() + 2) == 0xE000) {
+          problem_ = "an item tag (FFFE,E000) at byte " + std::to_string(pos) +
+                     " where a data element belongs";
+          problemAt_ = pos;
+          return false;
+        }
         // A delimiter tag where none belongs: GDCM reads it as an element,
         // allocating its length; the walk stops here either way.
         std::array<uint8_t, 8> h{};
