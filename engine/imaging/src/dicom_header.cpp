@@ -240,10 +240,16 @@ std::uint64_t maxExpansion(const std::string& transferSyntax) {
 std::string checkEncapsulated(const FileHeader& h, unsigned bitsAllocated,
                               const LengthProblem& lengths) {
   const std::uint64_t pixels = std::uint64_t{h.rows} * h.columns;
-  const std::uint64_t decoded = (pixels * h.frames * h.samplesPerPixel * bitsAllocated + 7) / 8;
+  // In double: frames x samples x bits of a hostile header can overflow 64 bits.
+  const double decodedBytes =
+      static_cast<double>(pixels) * h.frames * h.samplesPerPixel * bitsAllocated / 8.0;
+  const std::uint64_t decoded =
+      decodedBytes < 1.8e19 ? static_cast<std::uint64_t>(decodedBytes) : ~std::uint64_t{0};
   const std::uint64_t stored = *lengths.encapsulatedPixelBytes;
-  // Each frame is in its own fragment(s) (PS3.5 A.4).
-  if (h.frames > lengths.pixelFragments) {
+  // Each frame is in its own fragment(s) (PS3.5 A.4), except in the video
+  // syntaxes (MPEG-2, MPEG-4, HEVC: 1.2.840.10008.1.2.4.100-108), one stream.
+  const bool video = lengths.transferSyntax.rfind("1.2.840.10008.1.2.4.10", 0) == 0;
+  if (!video && h.frames > lengths.pixelFragments) {
     return "NumberOfFrames (0028,0008) is " + std::to_string(h.frames) +
            " but the encapsulated PixelData (7FE0,0010) holds " +
            std::to_string(lengths.pixelFragments) + " fragments (truncated or corrupt file)";
@@ -258,7 +264,7 @@ std::string checkEncapsulated(const FileHeader& h, unsigned bitsAllocated,
     }
   }
   if (const std::uint64_t ratio = maxExpansion(lengths.transferSyntax);
-      ratio > 0 && decoded > stored * ratio) {
+      ratio > 0 && decodedBytes > static_cast<double>(stored * ratio)) {
     return "Rows x Columns x frames x BitsAllocated need " + std::to_string(decoded) +
            " decoded bytes, but the " + std::to_string(stored) +
            " compressed bytes of PixelData (7FE0,0010) decode to at most " +
