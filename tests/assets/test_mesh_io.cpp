@@ -2,9 +2,11 @@
 // the test, as text), round trips through our own exporter, and errors that
 // say which file and what went wrong.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -279,6 +281,30 @@ TEST_CASE("glTF node transforms are applied, parents before children") {
   CHECK(near(triangle.boundsMin, {0, 2, 0}));  // scaled by 2, then lifted by 2
   CHECK(near(triangle.boundsMax, {2, 4, 0}));
   CHECK(near(triangle.vertices[0].normal, {0, 0, 1}));
+}
+
+TEST_CASE("saving a mesh removes the partial file a killed export of the same file left") {
+  // A killed export (SIGKILL) cannot remove its FILE.partial-PID; the next
+  // save of FILE removes it once its process is gone, and nothing else.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    std::_Exit(0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  const TempDir dir;
+  const fs::path stale = dir.write("ball.obj.partial-" + std::to_string(child), "v 0 0");
+  const fs::path live = dir.write("ball.obj.partial-" + std::to_string(::getppid()), "v 0 0");
+  const fs::path other = dir.write("cube.obj.partial-" + std::to_string(child), "v 0 0");
+  MeshData sphere = makeUvSphere(0.3f, 12, 6);
+  sphere.name = "ball";
+  const auto saved = saveMesh(sphere, dir.file("ball.obj"));
+  REQUIRE_MESSAGE(saved.ok(), (saved.ok() ? std::string() : saved.error().message));
+  CHECK_FALSE(fs::exists(stale));
+  CHECK(fs::exists(live));   // its writer still runs
+  CHECK(fs::exists(other));  // another file's: left to the save of that file
+  CHECK(fs::exists(dir.file("ball.obj")));
 }
 
 TEST_CASE("a mesh saved as GLB loads back the same") {

@@ -505,9 +505,13 @@ TEST_CASE("deidentification: UIDs are replaced consistently across the files of 
   const Dicom a = readDicom(dir / "a.dcm");
   const Dicom b = readDicom(dir / "b.dcm");
 
-  for (const auto& [g, e] : {std::pair<std::uint16_t, std::uint16_t>{0x0020, 0x000D},
-                             {0x0020, 0x000E},
-                             {0x0020, 0x0052}}) {
+  // Plain variables, not a structured binding: CAPTURE's lambda cannot
+  // capture one in clang 14 (the fuzz preset builds this suite with it).
+  for (const auto& tag : {std::pair<std::uint16_t, std::uint16_t>{0x0020, 0x000D},
+                          {0x0020, 0x000E},
+                          {0x0020, 0x0052}}) {
+    const std::uint16_t g = tag.first;
+    const std::uint16_t e = tag.second;
     CAPTURE(gdcm::Tag(g, e));
     const std::string newUid = text(a.ds(), g, e);
     CHECK(newUid.rfind("2.25.", 0) == 0);

@@ -386,8 +386,11 @@ TEST_CASE("dicom: oblique series with shuffled names and instance numbers") {
   checkClose(volume->direction[1], f.col, 1e-6);
   checkClose(volume->direction[2], f.normal, 1e-6);
   CHECK(volume->validate().ok());
-  for (const auto& [i, j, k] : std::vector<std::tuple<int, int, int>>{
+  for (const auto& ijk : std::vector<std::tuple<int, int, int>>{
            {0, 0, 0}, {19, 15, 11}, {3, 7, 5}, {10, 0, 6}, {0, 15, 1}}) {
+    const int i = std::get<0>(ijk);  // not a structured binding: CAPTURE (clang 14)
+    const int j = std::get<1>(ijk);
+    const int k = std::get<2>(ijk);
     CAPTURE(i);
     CAPTURE(j);
     CAPTURE(k);

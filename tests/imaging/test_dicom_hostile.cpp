@@ -158,6 +158,87 @@ TEST_CASE("dicom: Rows and Columns larger than the pixel data are refused before
   checkRefused(file, "PixelData (7FE0,0010) holds 8192 bytes");
 }
 
+// Compressed images: the compressed size alone does not bound the decoded
+// one, so before these checks a file declaring large Rows x Columns made the
+// reader allocate the volume (up to its 2 GiB limit) before GDCM failed to
+// decode it. Now the header must agree with the codestream's own frame
+// header, with the fragment count and with what the codec can expand to.
+void setDims(std::vector<std::uint8_t>& bytes, std::uint8_t high) {
+  for (const std::uint8_t element : {0x10, 0x11}) {  // Rows, Columns: explicit VR US
+    const std::size_t at = find(bytes, {0x28, 0x00, element, 0x00, 'U', 'S', 0x02, 0x00});
+    bytes.at(at + 8) = 0x00;
+    bytes.at(at + 9) = high;  // 256 x high
+  }
+}
+
+TEST_CASE("dicom: a compressed image declaring more Rows x Columns than its codestream is refused") {
+  struct Case {
+    const char* file;
+    const char* kind;
+  };
+  for (const Case c : {Case{"MR_small_jpeg_ls_lossless.dcm", "JPEG-LS codestream"},
+                       Case{"MR_small_jp2klossless.dcm", "JPEG 2000 codestream"},
+                       Case{"JPEG-lossy.dcm", "JPEG codestream"}}) {
+    CAPTURE(c.file);
+    const fs::path source = kPydicomData / c.file;
+    if (!havePydicom(source)) {
+      return;
+    }
+    std::vector<std::uint8_t> bytes = readBytes(source);
+    setDims(bytes, 0x10);  // 4096 x 4096: within the reader's limit, a 64 MB volume
+    TempDir dir;
+    const fs::path file = dir / "huge-compressed.dcm";
+    writeBytes(file, bytes);
+    checkRefused(file, c.kind);
+    checkRefused(file, "Rows x Columns (0028,0010/0011) are 4096 x 4096");
+  }
+}
+
+TEST_CASE("dicom: RLE pixel data too small for its Rows x Columns is refused before decoding") {
+  const fs::path source = kPydicomData / "MR_small_RLE.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  setDims(bytes, 0x10);  // 32 MB decoded from about 6 KB: RLE expands at most 64 times
+  TempDir dir;
+  const fs::path file = dir / "huge-rle.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "decode to at most");
+}
+
+TEST_CASE("dicom: more frames than compressed fragments are refused before decoding") {
+  const fs::path source = kPydicomData / "JPEG-lossy.dcm";  // NumberOfFrames "1 ", one fragment
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t at = find(bytes, {0x28, 0x00, 0x08, 0x00, 'I', 'S', 0x02, 0x00});
+  bytes.at(at + 8) = '9';
+  TempDir dir;
+  const fs::path file = dir / "frames.dcm";
+  writeBytes(file, bytes);
+  checkRefused(file, "NumberOfFrames (0028,0008) is 9 but the encapsulated PixelData");
+}
+
+TEST_CASE("dicom: the compressed images of pydicom's test data still pass the consistency checks") {
+  // The checks above must not refuse honest files: every transfer syntax.
+  // (JPEG2000.dcm decodes 1024 x 256 x 16 bits from 266 bytes: JPEG 2000
+  // has no expansion bound.)
+  for (const char* name : {"MR_small_jpeg_ls_lossless.dcm", "MR_small_jp2klossless.dcm",
+                           "MR_small_RLE.dcm", "JPEG-lossy.dcm", "JPGExtended.dcm", "JPEG2000.dcm",
+                           "693_J2KI.dcm", "J2K_pixelrep_mismatch.dcm", "rtdose_rle.dcm"}) {
+    CAPTURE(name);
+    const fs::path source = kPydicomData / name;
+    if (!havePydicom(source)) {
+      return;
+    }
+    auto volume = readDicomSeries(source);
+    INFO("message: " << (volume.ok() ? std::string() : volume.error().message));
+    CHECK(volume.ok());
+  }
+}
+
 TEST_CASE("dicom: an RLE frame header with an impossible segment count is refused") {
   // fuzz_dicom: GDCM's RLE decoder read past its buffer (SEGV) on 0x7C000002
   // segments.
@@ -198,6 +279,30 @@ TEST_CASE("dicom: a stray delimiter tag with a 4 GB length inside a sequence is 
   INFO("note: " << scan->notes[0]);
   CHECK(scan->notes[0].find("stray-delimiter.dcm") != std::string::npos);
   CHECK(scan->notes[0].find("(FFFE,0000) at byte 34 claims 4294836224 bytes") != std::string::npos);
+}
+
+TEST_CASE("dicom: an item tag where a data element belongs skips the file instead of aborting") {
+  // fuzz_dicom (a CI run): an implicit-VR file whose nested item holds
+  // (FFFE,E000) where an element belongs; GDCM asserts reading it (abort).
+  const fs::path source = kPydicomData / "rtstruct.dcm";  // implicit VR, no preamble
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // The first item of a sequence starts with (0020,0052); make that tag an item tag.
+  const std::size_t item =
+      find(bytes, {0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF, 0x20, 0x00, 0x52, 0x00});
+  std::copy(kItemTag.begin(), kItemTag.end(), bytes.begin() + static_cast<std::ptrdiff_t>(item + 8));
+  TempDir dir;
+  writeBytes(dir / "item-tag.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("item-tag.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("an item tag (FFFE,E000) at byte " + std::to_string(item + 8)) !=
+        std::string::npos);
 }
 
 TEST_CASE("dicom: a file ending inside an element header is skipped instead of aborting") {

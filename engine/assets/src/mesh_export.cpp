@@ -1,7 +1,5 @@
 // saveMesh(): MeshData -> a one-mesh Assimp scene -> the exporter chosen by
 // the file's extension.
-#include <unistd.h>
-
 #include <assimp/material.h>
 #include <assimp/scene.h>
 #include <spdlog/fmt/fmt.h>
@@ -16,6 +14,7 @@
 #include "file_extension.h"
 #include "medverse/assets/mesh_io.h"
 #include "medverse/core/log.h"
+#include "medverse/core/temp_siblings.h"
 
 namespace medverse::assets {
 namespace {
@@ -123,7 +122,17 @@ Status saveMesh(const MeshData& mesh, const std::filesystem::path& path) {
   // Written next to the target and renamed into place when complete, so a
   // failure (disk full, ...) leaves neither a partial file nor a damaged
   // earlier one.
-  const std::string partial = file + ".partial-" + std::to_string(::getpid());
+  // An export killed mid-write (SIGKILL) left its own partial file behind:
+  // those of this target whose process is gone are removed first.
+  for (const StaleTemp& stale : staleTempSiblings(parent, "partial")) {
+    if (stale.base == path.filename().string() && !std::filesystem::is_symlink(stale.path, ec) &&
+        std::filesystem::is_regular_file(stale.path, ec) &&
+        std::filesystem::remove(stale.path, ec)) {
+      log::get("assets")->info("removed '{}', left by an export (process {}) that did not finish",
+                               stale.path.string(), stale.pid);
+    }
+  }
+  const std::string partial = tempSibling(path, "partial").string();
   const std::unique_ptr<aiScene> scene = makeScene(mesh);
   Assimp::Exporter exporter;
   aiReturn result = aiReturn_FAILURE;

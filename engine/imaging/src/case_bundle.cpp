@@ -1,7 +1,5 @@
 #include "medverse/imaging/case_bundle.h"
 
-#include <unistd.h>
-
 #include <bit>
 #include <cstring>
 #include <fstream>
@@ -10,6 +8,7 @@
 
 #include "blob_codec.h"
 #include "medverse/core/log.h"
+#include "medverse/core/temp_siblings.h"
 
 namespace medverse::imaging {
 namespace fs = std::filesystem;
@@ -225,10 +224,71 @@ Result<assets::MeshData> parseMesh(std::span<const std::byte> raw, const std::st
   return mesh;
 }
 
+// True for a directory holding nothing but what writeCaseBundle writes
+// (manifest.json, volume.bin, labels.bin, surfaces/NNNN.bin), complete or
+// not: an unfinished bundle of ours, never someone else's folder.
+bool onlyBundleFiles(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::is_symlink(dir, ec) || !fs::is_directory(dir, ec)) {
+    return false;
+  }
+  for (fs::directory_iterator it(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name == "surfaces" && !it->is_symlink(ec) && it->is_directory(ec)) {
+      for (fs::directory_iterator s(it->path(), ec); !ec && s != fs::directory_iterator();
+           s.increment(ec)) {
+        const std::string mesh = s->path().filename().string();
+        const bool numbered = mesh.size() >= 8 && mesh.ends_with(".bin") &&
+                              mesh.find_first_not_of("0123456789") == mesh.size() - 4;
+        if (!numbered || !s->is_regular_file(ec)) {
+          return false;
+        }
+      }
+    } else if ((name != kManifest && name != "volume.bin" && name != "labels.bin") ||
+               !it->is_regular_file(ec)) {
+      return false;
+    }
+  }
+  return !ec;
+}
+
+// What writes into `folder` by processes that were killed left behind:
+// unfinished bundles (NAME.partial-PID) are removed; a bundle moved aside
+// for --overwrite (NAME.replaced-PID) is removed if the new NAME got in
+// place, and moved back to NAME if the kill came between the two renames.
+// Only our own layouts are touched, and only when their process is gone.
+void cleanUpKilledWrites(const fs::path& folder) {
+  const auto logger = log::get("imaging");
+  std::error_code ec;
+  for (const StaleTemp& t : staleTempSiblings(folder, "partial")) {
+    if (onlyBundleFiles(t.path) && fs::remove_all(t.path, ec) > 0 && !ec) {
+      logger->info("removed {}, left by an import (process {}) that did not finish",
+                   t.path.string(), t.pid);
+    }
+  }
+  for (const StaleTemp& t : staleTempSiblings(folder, "replaced")) {
+    if (!looksLikeCaseBundle(t.path)) {
+      continue;
+    }
+    const fs::path original = folder / t.base;
+    if (!fs::exists(fs::symlink_status(original, ec))) {
+      fs::rename(t.path, original, ec);
+      if (!ec) {
+        logger->info("restored the case {}, moved aside by an import (process {}) that did not finish",
+                     original.string(), t.pid);
+      }
+    } else if (looksLikeCaseBundle(original) && fs::remove_all(t.path, ec) > 0 && !ec) {
+      logger->info("removed {}, the replaced case an import (process {}) did not remove",
+                   t.path.string(), t.pid);
+    }
+  }
+}
+
 }  // namespace
 
 Status writeCaseBundle(const CaseBundle& bundle, const fs::path& directory, bool overwrite,
                        const BundleIo& io) {
+  cleanUpKilledWrites(directory.has_parent_path() ? directory.parent_path() : fs::path("."));
   std::error_code ec;
   const bool replacing = fs::exists(fs::symlink_status(directory, ec));
   if (replacing && !overwrite) {
@@ -243,8 +303,7 @@ Status writeCaseBundle(const CaseBundle& bundle, const fs::path& directory, bool
   }
   const fs::path parent = directory.has_parent_path() ? directory.parent_path() : fs::path(".");
   fs::create_directories(parent, ec);
-  const fs::path tmp =
-      parent / (directory.filename().string() + ".partial-" + std::to_string(::getpid()));
+  const fs::path tmp = parent / tempSibling(directory.filename(), "partial");
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp / "surfaces", ec);
   if (ec) {
@@ -316,8 +375,7 @@ Status writeCaseBundle(const CaseBundle& bundle, const fs::path& directory, bool
   }
   // The old bundle moves aside and is removed only once the new one is in
   // place, so a failure at any point leaves one complete bundle there.
-  const fs::path aside =
-      parent / (directory.filename().string() + ".replaced-" + std::to_string(::getpid()));
+  const fs::path aside = parent / tempSibling(directory.filename(), "replaced");
   if (replacing) {
     fs::remove_all(aside, ec);
     fs::rename(directory, aside, ec);

@@ -217,6 +217,63 @@ std::string mediaStorageClass(const std::filesystem::path& file) {
   return {};
 }
 
+// How many decoded bytes one compressed byte can at most become, by transfer
+// syntax; 0 when the codec has no useful bound (JPEG-LS run mode and JPEG
+// 2000 code an empty image in almost nothing).
+std::uint64_t maxExpansion(const std::string& transferSyntax) {
+  if (transferSyntax == "1.2.840.10008.1.2.5") {
+    return 64;  // RLE (PackBits): a 2-byte replicate run is at most 128 bytes
+  }
+  if (transferSyntax == "1.2.840.10008.1.2.4.50" || transferSyntax == "1.2.840.10008.1.2.4.51") {
+    // Sequential DCT: at least 2 bits (DC code, end of block) per 8x8 block
+    // and component; 64 samples of up to 2 bytes, x3 with 4:2:0 chroma.
+    return 1024;
+  }
+  if (transferSyntax == "1.2.840.10008.1.2.4.57" || transferSyntax == "1.2.840.10008.1.2.4.70") {
+    return 32;  // lossless JPEG: at least one Huffman bit per sample of up to 2 bytes
+  }
+  return 0;
+}
+
+// Why encapsulated pixel data cannot decode to what the header declares, or
+// "" when it can.
+std::string checkEncapsulated(const FileHeader& h, unsigned bitsAllocated,
+                              const LengthProblem& lengths) {
+  const std::uint64_t pixels = std::uint64_t{h.rows} * h.columns;
+  // In double: frames x samples x bits of a hostile header can overflow 64 bits.
+  const double decodedBytes =
+      static_cast<double>(pixels) * h.frames * h.samplesPerPixel * bitsAllocated / 8.0;
+  const std::uint64_t decoded =
+      decodedBytes < 1.8e19 ? static_cast<std::uint64_t>(decodedBytes) : ~std::uint64_t{0};
+  const std::uint64_t stored = *lengths.encapsulatedPixelBytes;
+  // Each frame is in its own fragment(s) (PS3.5 A.4), except in the video
+  // syntaxes (MPEG-2, MPEG-4, HEVC: 1.2.840.10008.1.2.4.100-108), one stream.
+  const bool video = lengths.transferSyntax.rfind("1.2.840.10008.1.2.4.10", 0) == 0;
+  if (!video && h.frames > lengths.pixelFragments) {
+    return "NumberOfFrames (0028,0008) is " + std::to_string(h.frames) +
+           " but the encapsulated PixelData (7FE0,0010) holds " +
+           std::to_string(lengths.pixelFragments) + " fragments (truncated or corrupt file)";
+  }
+  if (lengths.codestreamColumns) {
+    const std::uint64_t rows = lengths.codestreamRows.value_or(h.rows);
+    if (pixels > rows * *lengths.codestreamColumns) {
+      return "Rows x Columns (0028,0010/0011) are " + std::to_string(h.rows) + " x " +
+             std::to_string(h.columns) + ", but the " + lengths.codestreamKind +
+             " codestream in PixelData (7FE0,0010) is " + std::to_string(rows) + " x " +
+             std::to_string(*lengths.codestreamColumns) + " (corrupt file)";
+    }
+  }
+  if (const std::uint64_t ratio = maxExpansion(lengths.transferSyntax);
+      ratio > 0 && decodedBytes > static_cast<double>(stored * ratio)) {
+    return "Rows x Columns x frames x BitsAllocated need " + std::to_string(decoded) +
+           " decoded bytes, but the " + std::to_string(stored) +
+           " compressed bytes of PixelData (7FE0,0010) decode to at most " +
+           std::to_string(stored * ratio) + " in transfer syntax " + lengths.transferSyntax +
+           " (corrupt file)";
+  }
+  return {};
+}
+
 }  // namespace
 
 HeaderResult readHeader(const std::filesystem::path& file) {
@@ -296,6 +353,14 @@ HeaderResult readHeader(const std::filesystem::path& file) {
                       " bytes, but Rows x Columns x frames x BitsAllocated need " +
                       std::to_string((bits + 7) / 8) + " (truncated or corrupt file)";
     }
+  }
+
+  // Compressed pixel data: the decoder allocates Rows x Columns x frames
+  // before it finds out the codestream holds far less, so the header must be
+  // consistent with what the fragments can decode to (checkEncapsulated).
+  if (h.isImage && lengths.encapsulatedPixelBytes && h.undecodable.empty() &&
+      ds.FindDataElement(gdcm::Tag(0x0028, 0x0100))) {
+    h.undecodable = checkEncapsulated(h, unsignedShort<0x0028, 0x0100>(ds), lengths);
   }
 
   FrameInfo& top = h.top;

@@ -79,7 +79,12 @@ class Walker {
     }
     explicit_ = first[4] >= 'A' && first[4] <= 'Z' && first[5] >= 'A' && first[5] <= 'Z';
     dataSet(pos, size_, 0, false);
-    return {problem_, pixelDataAt_ != kNone && problemAt_ >= pixelDataAt_, nativePixelBytes_};
+    LengthProblem result = codestream_;
+    result.what = problem_;
+    result.inPixelData = pixelDataAt_ != kNone && problemAt_ >= pixelDataAt_;
+    result.nativePixelBytes = nativePixelBytes_;
+    result.transferSyntax = transferSyntax_;
+    return result;
   }
 
  private:
@@ -157,6 +162,14 @@ class Walker {
         if (inItem && u16(tag.data() + 2) == 0xE00D) {
           pos += 8;
           return true;
+        }
+        // An item tag where a data element belongs: GDCM asserts (aborts)
+        // reading it as an implicit-VR element (found by fuzz_dicom).
+        if (u16(tag.data() + 2) == 0xE000) {
+          problem_ = "an item tag (FFFE,E000) at byte " + std::to_string(pos) +
+                     " where a data element belongs";
+          problemAt_ = pos;
+          return false;
         }
         // A delimiter tag where none belongs: GDCM reads it as an element,
         // allocating its length; the walk stops here either way.
@@ -252,6 +265,58 @@ class Walker {
     return true;
   }
 
+  // The image size a JPEG (SOFn), JPEG-LS (SOF55) or JPEG 2000 (SIZ)
+  // codestream at `pos` declares, from its first marker segments.
+  void readCodestreamSize(uint64_t pos, uint64_t length) {
+    std::array<uint8_t, 4096> b{};
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(length, b.size()));
+    if (n < 24 || !read(pos, b.data(), n)) {
+      return;
+    }
+    auto be16 = [&](size_t at) -> uint32_t { return (b[at] << 8U) | b[at + 1]; };
+    auto be32 = [&](size_t at) -> uint32_t { return (be16(at) << 16U) | be16(at + 2); };
+    if (be16(0) == 0xFF4F && be16(2) == 0xFF51) {  // J2K: SOC, then SIZ
+      const uint32_t x = be32(8), y = be32(12), x0 = be32(16), y0 = be32(20);
+      if (x > x0 && y > y0) {
+        codestream_.codestreamKind = "JPEG 2000";
+        codestream_.codestreamColumns = x - x0;
+        codestream_.codestreamRows = y - y0;
+      }
+      return;
+    }
+    if (be16(0) != 0xFFD8) {
+      return;
+    }
+    size_t p = 2;
+    while (p + 10 <= n) {
+      if (b[p] != 0xFF) {
+        return;
+      }
+      const uint8_t m = b[p + 1];
+      if (m == 0xFF) {  // fill byte
+        ++p;
+        continue;
+      }
+      if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {  // no length
+        p += 2;
+        continue;
+      }
+      const bool sof = (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC);
+      if (sof || m == 0xF7) {
+        codestream_.codestreamKind = m == 0xF7 ? "JPEG-LS" : "JPEG";
+        codestream_.codestreamColumns = be16(p + 7);
+        if (be16(p + 5) > 0) {
+          codestream_.codestreamRows = be16(p + 5);
+        }
+        return;
+      }
+      if (m == 0xDA || m == 0xD9) {  // scan or end before a frame header
+        return;
+      }
+      p += 2 + be16(p + 2);
+    }
+  }
+
   bool checkRleHeader(uint64_t pos, uint64_t length) {
     std::array<uint8_t, 64> h{};
     const bool saved = little_;
@@ -314,9 +379,19 @@ class Walker {
       // The first item is the offset table; each further one is compressed
       // frame data. GDCM's RLE decoder trusts the segment count and offsets
       // of an RLE frame's header (and reads past its buffer), so check them.
-      if (fragments && fragmentIndex_++ > 0 && transferSyntax_ == "1.2.840.10008.1.2.5" &&
-          !checkRleHeader(pos, length)) {
+      const bool frameData = fragments && fragmentIndex_++ > 0;
+      if (frameData && transferSyntax_ == "1.2.840.10008.1.2.5" && !checkRleHeader(pos, length)) {
         return false;
+      }
+      if (fragments && depth == 1) {  // the top-level PixelData's own fragments
+        if (!codestream_.encapsulatedPixelBytes) {
+          codestream_.encapsulatedPixelBytes = 0;  // the offset table
+        } else {
+          *codestream_.encapsulatedPixelBytes += length;
+          if (codestream_.pixelFragments++ == 0) {
+            readCodestreamSize(pos, length);
+          }
+        }
       }
       if (!fragments) {
         uint64_t inner = pos;
@@ -340,6 +415,7 @@ class Walker {
   uint64_t pixelDataAt_ = kNone;
   std::optional<uint64_t> nativePixelBytes_;
   unsigned fragmentIndex_ = 0;
+  LengthProblem codestream_;
 };
 
 }  // namespace

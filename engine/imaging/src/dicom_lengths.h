@@ -16,6 +16,17 @@ struct LengthProblem {
   bool inPixelData = false;  // at or after PixelData (7FE0,0010), e.g. a truncated image
   // Length of a native (not encapsulated) top-level PixelData, if any.
   std::optional<std::uint64_t> nativePixelBytes;
+  // Top-level encapsulated PixelData: the bytes of its fragments (offset
+  // table excluded), how many fragments hold frame data, and the image size
+  // the first fragment's codestream declares (JPEG and JPEG-LS SOF, JPEG 2000
+  // SIZ), when it starts with one. A decoder allocates from Rows x Columns x
+  // frames, so these bound what the file can honestly decode to.
+  std::optional<std::uint64_t> encapsulatedPixelBytes;
+  std::uint64_t pixelFragments = 0;
+  std::optional<std::uint32_t> codestreamColumns;
+  std::optional<std::uint32_t> codestreamRows;  // unset for a JPEG with height 0 (DNL)
+  std::string codestreamKind;                   // "JPEG", "JPEG-LS" or "JPEG 2000"
+  std::string transferSyntax;                   // from the file meta, if any
 };
 
 // Walks the file's elements (file meta, then the data set in its transfer
