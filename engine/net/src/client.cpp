@@ -67,6 +67,7 @@ struct Client::Impl {
   ConnectionStats stats;
   WireStats wire;
   std::vector<Event> events;
+  LossHook loss;
   std::shared_ptr<spdlog::logger> log = log::get("net");
 
   Impl() = default;
@@ -80,6 +81,7 @@ struct Client::Impl {
     }
     if (host != nullptr) {
       enet_host_flush(host);
+      loss.uninstall();
       enet_host_destroy(host);
     }
   }
@@ -102,6 +104,7 @@ struct Client::Impl {
     }
     enet_peer_timeout(peer, config.timeouts.limit, config.timeouts.minimumMs,
                       config.timeouts.maximumMs);
+    enet_peer_ping_interval(peer, config.timeouts.pingIntervalMs);
     phase = Phase::EnetConnecting;
     deadline = after(config.timeouts.handshakeMs);
     log->debug("connecting to {}", serverName);
@@ -420,6 +423,7 @@ Status Client::connect(std::string_view host, uint16_t port, std::string_view to
     if (c.host == nullptr) {
       return makeError("cannot create a UDP socket for the client");
     }
+    c.loss.install(c.host, c.config.loss);
   }
   c.token = std::move(*decoded);
   c.server = *address;
@@ -523,6 +527,10 @@ ConnectionStats Client::stats() const {
 
 WireStats Client::wireStats() const {
   return impl_->wire;
+}
+
+LossStats Client::lossStats() const {
+  return impl_->loss.stats();
 }
 
 }  // namespace medverse::net

@@ -4,10 +4,12 @@
 #include <enet/enet.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "medverse/core/result.h"
+#include "medverse/net/loss_injection.h"
 
 namespace medverse::net {
 
@@ -38,5 +40,28 @@ class EnetUse {
 
 // The port the socket is actually bound to (after binding port 0).
 [[nodiscard]] Result<uint16_t> boundPort(ENetSocket socket);
+
+// Drops incoming datagrams of one host as a LossInjection says (through
+// ENet's intercept hook). Must be uninstalled (or destroyed) before the host.
+class LossHook {
+ public:
+  struct State;
+  LossHook();
+  ~LossHook();
+  LossHook(const LossHook&) = delete;
+  LossHook& operator=(const LossHook&) = delete;
+  LossHook(LossHook&&) = delete;
+  LossHook& operator=(LossHook&&) = delete;
+
+  // Nothing happens for a config that drops nothing.
+  void install(ENetHost* host, const LossInjection& config);
+  void uninstall();
+  [[nodiscard]] bool installed() const;
+  [[nodiscard]] LossStats stats() const;
+
+ private:
+  ENetHost* host_ = nullptr;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace medverse::net

@@ -93,6 +93,7 @@ struct Server::Impl {
   std::map<TokenNonce, TokenUse> tokens;
   WireStats wire;
   std::vector<Event> events;
+  LossHook loss;
   std::shared_ptr<spdlog::logger> log = log::get("net");
 
   Impl() = default;
@@ -108,6 +109,7 @@ struct Server::Impl {
       enet_peer_disconnect_now(conn.peer, static_cast<uint32_t>(DisconnectCode::ServerShutdown));
     }
     enet_host_flush(host);
+    loss.uninstall();
     enet_host_destroy(host);
   }
 
@@ -150,6 +152,7 @@ struct Server::Impl {
     conn.deadline = after(config.timeouts.handshakeMs);
     enet_peer_timeout(peer, config.timeouts.limit, config.timeouts.minimumMs,
                       config.timeouts.maximumMs);
+    enet_peer_ping_interval(peer, config.timeouts.pingIntervalMs);
     // ENet's packet throttle drops unreliable messages (poses, snapshots)
     // whenever a reliable message's round trip comes out slower than the last
     // one, e.g. while a case download keeps the reliable window busy, or
@@ -466,6 +469,8 @@ Result<Server> Server::listen(ServerConfig config) {
     return port.error();
   }
   impl->port = *port;
+  impl->host->maximumPacketSize = config.maxIncomingMessageBytes;
+  impl->loss.install(impl->host, config.loss);
   impl->config = std::move(config);
   impl->log->info("listening on {}:{} for room '{}'", impl->config.bindHost, impl->port,
                   impl->config.room);
@@ -579,6 +584,10 @@ std::optional<size_t> Server::backlogBytes(PeerId peer) const {
 
 WireStats Server::wireStats() const {
   return impl_->wire;
+}
+
+LossStats Server::lossStats() const {
+  return impl_->loss.stats();
 }
 
 }  // namespace medverse::net

@@ -15,6 +15,9 @@ struct Timeouts {
   uint32_t limit = 32;
   uint32_t minimumMs = 5000;
   uint32_t maximumMs = 30000;
+  // ENet pings a peer it has sent nothing reliable to for this long, so that
+  // a dead peer has something unacknowledged to time out on.
+  uint32_t pingIntervalMs = 500;
   // After we ask to disconnect, how long to wait for the peer to acknowledge
   // before dropping it without ceremony.
   uint32_t disconnectMs = 3000;
