@@ -61,6 +61,12 @@ try:
     check(free["hologram"]["position"] != [0.0, 1.2, 0.0], "the hologram went back to its start")
     print("kept transform:", free["hologram"])
 
+    # The transport then lets the participant go too (peerSilenceMs).
+    leave = server.wait_for(
+        lambda ls: next((l for l in ls if l["event"] == "leave" and l["client"] == HOLDER), None),
+        "the dead holder leaving")
+    print(f"left {leave['mono_ms'] - killed_at:.0f} ms after kill -9 ({leave['detail']})")
+
     # Nobody else was disturbed.
     check(not observers.events(event="left"), f"an observer left: {observers.events(event='left')}")
     rc = observers.stop()

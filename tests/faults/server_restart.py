@@ -5,7 +5,7 @@ with the same role, and sees the pin and the measurement that were
 acknowledged before the crash."""
 import sys
 
-from faultlib import Room, check, last_state
+from faultlib import Room, check, last_state, mono_ms
 
 server_exe, bots_exe = sys.argv[1], sys.argv[2]
 room = Room(server_exe, bots_exe, "mv-restart-")
@@ -28,6 +28,7 @@ try:
         check(j["role"] == ROLES[b] and j["id"] == 7000 + b + 1, f"bot {b} joined as {j}")
     server.wait_for(lambda ls: any(l["event"] == "measurement" for l in ls), "measurement event")
 
+    killed_at = mono_ms()
     server.kill9()
     kill_line = len(bots.lines)
     server2 = room.server()
@@ -44,6 +45,7 @@ try:
         check(j["joins"] == 2, f"bot {b}: {j}")
         check(j["id"] == joined_before[b]["id"], f"bot {b} came back as another client: {j}")
         check(j["role"] == joined_before[b]["role"], f"bot {b} came back with another role: {j}")
+        print(f"bot {b} rejoined {j['mono_ms'] - killed_at:.0f} ms after kill -9")
 
     # Everything acknowledged before the kill is back on every client.
     def restored(ls):

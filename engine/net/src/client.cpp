@@ -68,6 +68,8 @@ struct Client::Impl {
   WireStats wire;
   std::vector<Event> events;
   LossHook loss;
+  Clock::time_point lastHeard;  // anything from the server
+  std::optional<Clock::time_point> lastServiced;
   std::shared_ptr<spdlog::logger> log = log::get("net");
 
   Impl() = default;
@@ -112,6 +114,7 @@ struct Client::Impl {
   }
 
   void dispatch(ENetEvent& e) {
+    lastHeard = Clock::now();
     switch (e.type) {
       case ENET_EVENT_TYPE_CONNECT:
         onConnect();
@@ -313,6 +316,10 @@ struct Client::Impl {
   }
 
   void checkDeadlines() {
+    if (phase == Phase::Connected) {
+      checkSilence();
+      return;
+    }
     if (Clock::now() < deadline) {
       return;
     }
@@ -342,11 +349,29 @@ struct Client::Impl {
           retryOrGiveUp({DisconnectCode::ConnectFailed, s.error().message}, true);
         }
         return;
-      case Phase::Idle:
       case Phase::Connected:
+      case Phase::Idle:
         return;
     }
   }
+
+  // The server sends every tick: this long without a word, it is gone.
+  void checkSilence() {
+    if (config.timeouts.silenceMs == 0 ||
+        Clock::now() - lastHeard < std::chrono::milliseconds(config.timeouts.silenceMs)) {
+      return;
+    }
+    DisconnectReason reason{DisconnectCode::ConnectionLost,
+                            "nothing from " + serverName + " for " +
+                                std::to_string(config.timeouts.silenceMs) + " ms"};
+    log->info("disconnected from {}: {}", serverName, toString(reason));
+    enet_peer_disconnect_now(peer, static_cast<uint32_t>(DisconnectCode::ConnectionLost));
+    peer = nullptr;
+    phase = Phase::Idle;
+    events.emplace_back(Disconnected{reason});
+    retryOrGiveUp(reason, false);
+  }
+
 
   bool sendRaw(Channel channel, std::span<const uint8_t> bytes) {
     ENetPacket* packet = enet_packet_create(bytes.data(), bytes.size(), enetFlags(channel));
@@ -434,6 +459,13 @@ Status Client::connect(std::string_view host, uint16_t port, std::string_view to
 
 std::vector<Client::Event> Client::service(uint32_t timeoutMs) {
   Impl& c = *impl_;
+  // Time this client did not service the connection (a long frame) is not
+  // the server's silence.
+  if (c.lastServiced && c.config.timeouts.silenceMs != 0 &&
+      Clock::now() - *c.lastServiced >
+          std::chrono::milliseconds(c.config.timeouts.silenceMs / 2)) {
+    c.lastHeard += Clock::now() - *c.lastServiced;
+  }
   if (c.host != nullptr) {
     ENetEvent e{};
     int rc = enet_host_service(c.host, &e, timeoutMs);
@@ -450,7 +482,9 @@ std::vector<Client::Event> Client::service(uint32_t timeoutMs) {
   }
   c.checkDeadlines();
   if (c.host != nullptr) {
+    capRetransmissions(c.peer, c.config.timeouts.retransmitCapMs);
     enet_host_flush(c.host);
+    c.lastServiced = Clock::now();
     c.collectWireStats();
   }
   std::vector<Event> out;

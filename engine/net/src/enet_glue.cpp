@@ -1,5 +1,6 @@
 #include "enet_glue.h"
 
+#include <algorithm>
 #include <array>
 #include <mutex>
 
@@ -30,6 +31,35 @@ EnetUse::~EnetUse() {
   std::lock_guard lock(g_enetMutex);
   if (--g_enetUsers == 0) {
     enet_deinitialize();
+  }
+}
+
+namespace {
+// ENet's wrap-around time comparison (ENET_TIME_LESS in enet/time.h).
+bool enetTimeLess(uint32_t a, uint32_t b) {
+  return a - b >= 86400000U;
+}
+}  // namespace
+
+void capRetransmissions(ENetPeer* peer, uint32_t capMs) {
+  if (capMs == 0 || peer == nullptr || enet_list_empty(&peer->sentReliableCommands)) {
+    return;
+  }
+  const uint32_t cap = std::max(capMs, 2 * peer->roundTripTime);
+  bool first = true;
+  uint32_t due = 0;
+  for (ENetListIterator it = enet_list_begin(&peer->sentReliableCommands);
+       it != enet_list_end(&peer->sentReliableCommands); it = enet_list_next(it)) {
+    auto* command = reinterpret_cast<ENetOutgoingCommand*>(it);  // NOLINT: ENet's list layout
+    command->roundTripTimeout = std::min(command->roundTripTimeout, cap);
+    const uint32_t at = command->sentTime + command->roundTripTimeout;
+    if (first || enetTimeLess(at, due)) {
+      due = at;
+      first = false;
+    }
+  }
+  if (enetTimeLess(due, peer->nextTimeout)) {
+    peer->nextTimeout = due;
   }
 }
 

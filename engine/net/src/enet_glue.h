@@ -41,6 +41,11 @@ class EnetUse {
 // The port the socket is actually bound to (after binding port 0).
 [[nodiscard]] Result<uint16_t> boundPort(ENetSocket socket);
 
+// Caps the retransmission timeout of the peer's unacknowledged reliable
+// messages at max(capMs, 2 x round trip), undoing ENet's unbounded doubling
+// (Timeouts::retransmitCapMs). 0: no cap. Call after servicing.
+void capRetransmissions(ENetPeer* peer, uint32_t capMs);
+
 // Drops incoming datagrams of one host as a LossInjection says (through
 // ENet's intercept hook). Must be uninstalled (or destroyed) before the host.
 class LossHook {

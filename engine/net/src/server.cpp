@@ -42,6 +42,7 @@ struct Connection {
   std::optional<PacketOpener> opener;
   ConnectionStats stats;
   std::optional<DisconnectReason> reason;  // ours, or the peer's Goodbye
+  Clock::time_point lastHeard;             // anything from the peer
 };
 
 // A token seen in a Hello, remembered until it expires.
@@ -94,6 +95,7 @@ struct Server::Impl {
   WireStats wire;
   std::vector<Event> events;
   LossHook loss;
+  std::optional<Clock::time_point> lastServiced;
   std::shared_ptr<spdlog::logger> log = log::get("net");
 
   Impl() = default;
@@ -150,6 +152,7 @@ struct Server::Impl {
     conn.peer = peer;
     conn.address = formatAddress(peer->address);
     conn.deadline = after(config.timeouts.handshakeMs);
+    conn.lastHeard = Clock::now();
     enet_peer_timeout(peer, config.timeouts.limit, config.timeouts.minimumMs,
                       config.timeouts.maximumMs);
     enet_peer_ping_interval(peer, config.timeouts.pingIntervalMs);
@@ -183,6 +186,7 @@ struct Server::Impl {
     if (conn == nullptr) {
       return;
     }
+    conn->lastHeard = Clock::now();
     switch (conn->state) {
       case PeerState::Closing:
         return;
@@ -418,6 +422,45 @@ struct Server::Impl {
     }
   }
 
+  // Time the server did not service (a stall, a listen server's slow frame)
+  // is not the peers' silence.
+  void forgiveStall() {
+    const auto now = Clock::now();
+    if (lastServiced && config.timeouts.silenceMs != 0 &&
+        now - *lastServiced > std::chrono::milliseconds(config.timeouts.silenceMs / 2)) {
+      const auto gap = now - *lastServiced;
+      for (auto& [id, conn] : connections) {
+        conn.lastHeard += gap;
+      }
+    }
+  }
+
+  // Peers that have sent nothing for silenceMs are gone; tell them in case
+  // they are not (one unreliable disconnect), and let go.
+  void dropSilent() {
+    if (config.timeouts.silenceMs == 0) {
+      return;
+    }
+    const auto now = Clock::now();
+    std::vector<PeerId> silent;
+    for (const auto& [id, conn] : connections) {
+      if (conn.state == PeerState::Established &&
+          now - conn.lastHeard >= std::chrono::milliseconds(config.timeouts.silenceMs)) {
+        silent.push_back(id);
+      }
+    }
+    for (const PeerId id : silent) {
+      Connection& conn = connections.at(id);
+      DisconnectReason reason{DisconnectCode::ConnectionLost,
+                              "nothing received for " +
+                                  std::to_string(config.timeouts.silenceMs) + " ms"};
+      log->info("peer {} left: {}", id, toString(reason));
+      enet_peer_disconnect_now(conn.peer, static_cast<uint32_t>(DisconnectCode::ConnectionLost));
+      events.emplace_back(Disconnected{id, std::move(reason)});
+      release(conn);
+    }
+  }
+
   void pruneTokens() {
     const uint64_t now = config.unixNow();
     std::erase_if(tokens, [now](const auto& entry) {
@@ -483,6 +526,7 @@ uint16_t Server::port() const {
 
 std::vector<Server::Event> Server::service(uint32_t timeoutMs) {
   Impl& s = *impl_;
+  s.forgiveStall();
   ENetEvent e{};
   int rc = enet_host_service(s.host, &e, timeoutMs);
   for (int handled = 0; rc > 0;) {
@@ -496,8 +540,13 @@ std::vector<Server::Event> Server::service(uint32_t timeoutMs) {
     s.log->error("ENet failed while servicing port {}", s.port);
   }
   s.checkDeadlines();
+  s.dropSilent();
   s.pruneTokens();
+  for (auto& [id, conn] : s.connections) {
+    capRetransmissions(conn.peer, s.config.timeouts.retransmitCapMs);
+  }
   enet_host_flush(s.host);
+  s.lastServiced = Clock::now();
   s.collectWireStats();
   std::vector<Event> out;
   out.swap(s.events);

@@ -1111,6 +1111,9 @@ Result<WorldServer> WorldServer::start(WorldServerConfig config) {
   }
   registerConsultClasses();
   auto impl = std::make_unique<Impl>();
+  if (config.net.timeouts.silenceMs == 0) {
+    config.net.timeouts.silenceMs = config.peerSilenceMs;
+  }
   impl->config = std::move(config);
   auto server = net::Server::listen(impl->config.net);
   if (!server) {

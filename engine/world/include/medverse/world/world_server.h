@@ -62,6 +62,11 @@ struct WorldServerConfig {
   // transport gives up on the connection. 0: only grabTimeoutMs applies.
   // Time the server itself was stalled (no poll) does not count.
   uint32_t holderSilenceMs = 1000;
+  // A client the server has heard nothing from for this long (it sends input
+  // at its frame rate) is gone: it leaves, and may come back within
+  // reconnectGraceMs. Sets net.timeouts.silenceMs unless that is set; 0: rely
+  // on ENet's timeout alone (net::Timeouts).
+  uint32_t peerSilenceMs = 3000;
   // A client whose authenticated messages fail to decode this many times is
   // disconnected (ProtocolViolation): a working client never sends one.
   uint32_t maxMalformedMessages = 64;
