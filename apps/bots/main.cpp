@@ -28,16 +28,15 @@
 //
 // Exit codes: 0 ok, 2 usage, 3 bad input, 5 not every bot connected.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <random>
 #include <sstream>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -83,10 +82,10 @@ world::AvatarPose motion(size_t index, size_t count, double tSeconds) {
   const double around = 2.0 * M_PI * static_cast<double>(index) / static_cast<double>(count);
   const double t = tSeconds;
   const double radius = 1.3 + 0.1 * std::sin(0.11 * t + phase);
-  const glm::vec3 head(static_cast<float>(radius * std::cos(around) + 0.05 * std::sin(0.3 * t + phase)),
-                       static_cast<float>(1.65 + 0.02 * std::sin(0.25 * t + phase) +
-                                          0.004 * std::sin(1.6 * t)),
-                       static_cast<float>(radius * std::sin(around) + 0.05 * std::cos(0.27 * t + phase)));
+  const glm::vec3 head(
+      static_cast<float>(radius * std::cos(around) + 0.05 * std::sin(0.3 * t + phase)),
+      static_cast<float>(1.65 + 0.02 * std::sin(0.25 * t + phase) + 0.004 * std::sin(1.6 * t)),
+      static_cast<float>(radius * std::sin(around) + 0.05 * std::cos(0.27 * t + phase)));
   // Face the hologram at the origin, looking around it.
   const double yaw = std::atan2(-head.x, -head.z) + 0.4 * std::sin(0.2 * t + phase) +
                      0.08 * std::sin(1.1 * t + phase);
@@ -100,8 +99,8 @@ world::AvatarPose motion(size_t index, size_t count, double tSeconds) {
     const glm::vec3 offset(side * 0.22F + static_cast<float>(0.05 * std::sin(f * t + phase)),
                            static_cast<float>(-0.45 + 0.12 * std::sin(0.9 * f * t + phase)),
                            static_cast<float>(-0.3 + 0.1 * std::sin(0.7 * f * t + side)));
-    const glm::quat twist = glm::angleAxis(static_cast<float>(0.5 * std::sin(f * t)),
-                                           glm::vec3(0, 0, 1));
+    const glm::quat twist =
+        glm::angleAxis(static_cast<float>(0.5 * std::sin(f * t)), glm::vec3(0, 0, 1));
     return Pose{head + body * offset, body * twist};
   };
   p.leftHand = hand(-1.0F, 0.8);
@@ -178,6 +177,28 @@ Transform heldTransform(double tSeconds) {
   t.scale = glm::vec3(0.001F);
   return t;
 }
+
+struct Reservoir {
+  static constexpr size_t kCapacity = 1 << 18;
+  std::vector<double> values;
+  uint64_t seen = 0;
+  std::mt19937_64 rng{42};
+
+  double max = 0.0;
+
+  void add(double v) {
+    ++seen;
+    max = std::max(max, v);
+    if (values.size() < kCapacity) {
+      values.push_back(v);
+      return;
+    }
+    const uint64_t slot = std::uniform_int_distribution<uint64_t>(0, seen - 1)(rng);
+    if (slot < kCapacity) {
+      values[slot] = v;
+    }
+  }
+};
 
 struct Bot {
   std::unique_ptr<world::WorldClient> client;
@@ -287,9 +308,9 @@ int main(int argc, char** argv) {
   const uint64_t idBase =
       idBaseOption != 0 ? idBaseOption : net::randomClientId() & 0x00FFFFFFFFFF0000ULL;
   for (size_t i = 0; i < count; ++i) {
-    auto token = net::issueTokenString(*key, "bot-" + std::to_string(i), roles[i % roles.size()],
-                                       room, static_cast<uint64_t>(duration) + 3600,
-                                       idBase + i + 1);
+    auto token =
+        net::issueTokenString(*key, "bot-" + std::to_string(i), roles[i % roles.size()], room,
+                              static_cast<uint64_t>(duration) + 3600, idBase + i + 1);
     if (!token) {
       return fail(token.error().message);
     }
@@ -325,8 +346,10 @@ int main(int argc, char** argv) {
   const double start = steadyMs();
   double windowStart = 0.0;
   double windowEnd = 0.0;
-  std::vector<double> latencies;
-  std::vector<double> tickMs;
+  // Long runs keep a uniform sample of bounded size (reservoir sampling),
+  // so the bots' memory does not grow with the duration.
+  Reservoir latencies;
+  Reservoir tickMs;
   while (true) {
     const double now = steadyMs();
     if (windowStart == 0.0 && (joinedCount == count || now - start > kJoinTimeoutMs)) {
@@ -352,10 +375,10 @@ int main(int argc, char** argv) {
           ++b.joins;
           b.lastState.clear();
           statusLine(i, "joined",
-                     "\"joins\":" + std::to_string(b.joins) + ",\"id\":" +
-                         std::to_string(j->clientId) + ",\"role\":\"" +
-                         std::string(net::roleName(j->role)) + "\",\"resumed\":" +
-                         (j->resumed ? "true" : "false"));
+                     "\"joins\":" + std::to_string(b.joins) +
+                         ",\"id\":" + std::to_string(j->clientId) + ",\"role\":\"" +
+                         std::string(net::roleName(j->role)) +
+                         "\",\"resumed\":" + (j->resumed ? "true" : "false"));
         } else if (auto* l = std::get_if<world::WorldClient::Left>(&e)) {
           ++disconnects;
           if (b.joined) {
@@ -378,7 +401,8 @@ int main(int argc, char** argv) {
                              "pin " + std::to_string(b.pinsSent));
         } else if (b.measurementsSent < measurementsToAdd) {
           ++b.measurementsSent;
-          b.client->measure({0.0F, 0.0F, 0.0F}, {3.0F * static_cast<float>(b.measurementsSent), 4.0F, 0.0F},
+          b.client->measure({0.0F, 0.0F, 0.0F},
+                            {3.0F * static_cast<float>(b.measurementsSent), 4.0F, 0.0F},
                             "m " + std::to_string(b.measurementsSent));
         }
       }
@@ -414,8 +438,8 @@ int main(int argc, char** argv) {
         b.lossOver = true;
         const auto l = b.client->transport().lossStats();
         statusLine(i, "loss-over",
-                   "\"dropped\":" + std::to_string(l.dropped) + ",\"offered\":" +
-                       std::to_string(l.offered));
+                   "\"dropped\":" + std::to_string(l.dropped) +
+                       ",\"offered\":" + std::to_string(l.offered));
       }
       b.client->setLocalAvatar(motion(i, count, tSeconds));
       b.client->update();
@@ -423,9 +447,9 @@ int main(int argc, char** argv) {
         std::string state = sharedState(*b.client);
         if (state != b.lastState) {
           b.lastState = state;
-          statusLine(i, "state", "\"holding\":" +
-                                     std::string(b.client->holdingHologram() ? "true" : "false") +
-                                     "," + state);
+          statusLine(i, "state",
+                     "\"holding\":" + std::string(b.client->holdingHologram() ? "true" : "false") +
+                         "," + state);
         }
       }
       const auto s = b.client->stats();
@@ -449,7 +473,7 @@ int main(int argc, char** argv) {
         continue;
       }
       b.snapshots = stats.snapshotsReceived;
-      tickMs.push_back(stats.serverTickMs);
+      tickMs.add(stats.serverTickMs);
       b.seen.resize(count, -1);
       for (size_t o = 0; o < count; ++o) {
         const Bot& other = bots[o];
@@ -469,7 +493,7 @@ int main(int argc, char** argv) {
           b.seen[o] = seq;
           const double sent = other.sentAt[seq % kSendRing];
           if (sent > 0.0 && seenAt >= sent) {
-            latencies.push_back(seenAt - sent);
+            latencies.add(seenAt - sent);
           }
         }
       }
@@ -502,13 +526,11 @@ int main(int argc, char** argv) {
     up /= static_cast<double>(measured);
   }
   double tickMean = 0.0;
-  for (double t : tickMs) {
+  for (double t : tickMs.values) {
     tickMean += t;
   }
-  tickMean = tickMs.empty() ? 0.0 : tickMean / static_cast<double>(tickMs.size());
-  const double tickMax = tickMs.empty() ? 0.0 : *std::max_element(tickMs.begin(), tickMs.end());
-  const double p50 = percentile(latencies, 0.50);
-  const double p99 = percentile(latencies, 0.99);
+  tickMean = tickMs.values.empty() ? 0.0 : tickMean / static_cast<double>(tickMs.values.size());
+  const double tickMax = tickMs.max;
   for (auto& b : bots) {
     b.client->disconnect();
   }
@@ -517,6 +539,10 @@ int main(int argc, char** argv) {
       (void)b.client->service(0);
     }
   }
+  // After the goodbyes: sorting the samples takes a moment, and a bot that
+  // says nothing for 3 s is dropped by the server.
+  const double p50 = percentile(latencies.values, 0.50);
+  const double p99 = percentile(latencies.values, 0.99);
   std::printf(
       "{\"summary\":true,\"connected\":%zu,\"count\":%zu,\"disconnects\":%llu,"
       "\"rejoins\":%llu,\"duration_s\":%.2f,"
@@ -524,7 +550,7 @@ int main(int argc, char** argv) {
       "\"pose_latency_ms\":{\"p50\":%.2f,\"p99\":%.2f,\"samples\":%zu},"
       "\"server_tick_ms\":{\"mean\":%.3f,\"max\":%.3f}}\n",
       measured, count, static_cast<unsigned long long>(disconnects),
-      static_cast<unsigned long long>(rejoins), windowS, downPerAvatar, up,
-      p50, p99, latencies.size(), tickMean, tickMax);
+      static_cast<unsigned long long>(rejoins), windowS, downPerAvatar, up, p50, p99,
+      static_cast<size_t>(latencies.seen), tickMean, tickMax);
   return measured >= count - misbehave ? kExitOk : kExitNotConnected;
 }

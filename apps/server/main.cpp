@@ -202,9 +202,10 @@ int main(int argc, char** argv) {
                   "write what participants would notice (join, resume, leave, grab, release, "
                   "annotation, measurement, kick) as JSON lines with the monotonic time, to "
                   "this file (appended) or - for stdout");
-  app.footer("Exit codes: 0 success, 2 usage error, 3 bad input, 4 cannot listen.\n"
-             "MEDVERSE_NET_DROP=P[:DURATION_MS[:START_AFTER_MS]] drops that share of incoming "
-             "datagrams (fault tests; MEDVERSE_NET_DROP_SEED picks the sequence).");
+  app.footer(
+      "Exit codes: 0 success, 2 usage error, 3 bad input, 4 cannot listen.\n"
+      "MEDVERSE_NET_DROP=P[:DURATION_MS[:START_AFTER_MS]] drops that share of incoming "
+      "datagrams (fault tests; MEDVERSE_NET_DROP_SEED picks the sequence).");
 
   auto* keygen = app.add_subcommand("keygen", "create a new issuer/server key file (mode 0600)");
   std::string keygenPath;

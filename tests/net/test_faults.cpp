@@ -28,7 +28,9 @@ TEST_CASE("MEDVERSE_NET_DROP syntax is probability, duration and start, and erro
   CHECK_FALSE(LossInjection{}.enabled());
 }
 
-TEST_CASE("a server dropping every datagram it receives never sees the client, and one dropping none does") {
+TEST_CASE(
+    "a server dropping every datagram it receives never sees the client, and one dropping none "
+    "does") {
   Harness lossy([](ServerConfig& c) { c.loss = LossInjection{.drop = 1.0}; });
   const size_t c = lossy.addClient();
   lossy.connect(c, issueString(lossy.key));

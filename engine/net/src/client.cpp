@@ -361,9 +361,9 @@ struct Client::Impl {
         Clock::now() - lastHeard < std::chrono::milliseconds(config.timeouts.silenceMs)) {
       return;
     }
-    DisconnectReason reason{DisconnectCode::ConnectionLost,
-                            "nothing from " + serverName + " for " +
-                                std::to_string(config.timeouts.silenceMs) + " ms"};
+    DisconnectReason reason{
+        DisconnectCode::ConnectionLost,
+        "nothing from " + serverName + " for " + std::to_string(config.timeouts.silenceMs) + " ms"};
     log->info("disconnected from {}: {}", serverName, toString(reason));
     enet_peer_disconnect_now(peer, static_cast<uint32_t>(DisconnectCode::ConnectionLost));
     peer = nullptr;
@@ -371,7 +371,6 @@ struct Client::Impl {
     events.emplace_back(Disconnected{reason});
     retryOrGiveUp(reason, false);
   }
-
 
   bool sendRaw(Channel channel, std::span<const uint8_t> bytes) {
     ENetPacket* packet = enet_packet_create(bytes.data(), bytes.size(), enetFlags(channel));
@@ -462,8 +461,7 @@ std::vector<Client::Event> Client::service(uint32_t timeoutMs) {
   // Time this client did not service the connection (a long frame) is not
   // the server's silence.
   if (c.lastServiced && c.config.timeouts.silenceMs != 0 &&
-      Clock::now() - *c.lastServiced >
-          std::chrono::milliseconds(c.config.timeouts.silenceMs / 2)) {
+      Clock::now() - *c.lastServiced > std::chrono::milliseconds(c.config.timeouts.silenceMs / 2)) {
     c.lastHeard += Clock::now() - *c.lastServiced;
   }
   if (c.host != nullptr) {

@@ -179,8 +179,7 @@ Result<std::optional<LossInjection>> lossInjectionFromEnvironment() {
   }
   if (const char* seed = std::getenv("MEDVERSE_NET_DROP_SEED"); seed != nullptr && *seed != '\0') {
     if (!parseNumber(std::string_view(seed), parsed->seed)) {
-      return makeError("MEDVERSE_NET_DROP_SEED '" + std::string(seed) +
-                       "' is not a whole number");
+      return makeError("MEDVERSE_NET_DROP_SEED '" + std::string(seed) + "' is not a whole number");
     }
   }
   return std::optional<LossInjection>(*parsed);

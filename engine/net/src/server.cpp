@@ -451,9 +451,9 @@ struct Server::Impl {
     }
     for (const PeerId id : silent) {
       Connection& conn = connections.at(id);
-      DisconnectReason reason{DisconnectCode::ConnectionLost,
-                              "nothing received for " +
-                                  std::to_string(config.timeouts.silenceMs) + " ms"};
+      DisconnectReason reason{
+          DisconnectCode::ConnectionLost,
+          "nothing received for " + std::to_string(config.timeouts.silenceMs) + " ms"};
       log->info("peer {} left: {}", id, toString(reason));
       enet_peer_disconnect_now(conn.peer, static_cast<uint32_t>(DisconnectCode::ConnectionLost));
       events.emplace_back(Disconnected{id, std::move(reason)});

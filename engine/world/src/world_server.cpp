@@ -748,10 +748,9 @@ struct WorldServer::Impl {
       std::string name;
       const auto outcome = dispatcher.dispatch(it->second, in, {RpcKind::Server}, &name);
       if (outcome != RpcDispatcher<Participant>::Outcome::Handled) {
-        malformedFrom(it->second,
-                      outcome == RpcDispatcher<Participant>::Outcome::WrongDirection
-                          ? "an RPC that is not a server RPC; dropped"
-                          : "a malformed or unknown RPC; dropped");
+        malformedFrom(it->second, outcome == RpcDispatcher<Participant>::Outcome::WrongDirection
+                                      ? "an RPC that is not a server RPC; dropped"
+                                      : "a malformed or unknown RPC; dropped");
       }
     }
     grabWinners.clear();
