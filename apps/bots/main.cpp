@@ -334,7 +334,7 @@ int main(int argc, char** argv) {
   auto statusLine = [&](size_t i, const std::string& event, const std::string& fields) {
     if (status) {
       std::printf("{\"bot\":%zu,\"client\":%llu,\"event\":\"%s\",\"mono_ms\":%.0f,%s}\n", i,
-                  static_cast<unsigned long long>(idBase + i + 1), event.c_str(), steadyMs(),
+                  static_cast<unsigned long long>(idBase) + i + 1, event.c_str(), steadyMs(),
                   fields.c_str());
       std::fflush(stdout);
     }
@@ -421,7 +421,7 @@ int main(int argc, char** argv) {
         // valid type bytes: inputs acknowledging snapshots never sent and
         // out of order, RPCs aimed at nothing.
         (void)b.client->transport().send(net::Channel::Control,
-                                         std::vector<uint8_t>(2 * 1024 * 1024, 0x02));
+                                         std::vector<uint8_t>(size_t{2} * 1024 * 1024, 0x02));
         std::uniform_int_distribution<int> byte(0, 255);
         for (int k = 0; k < 200; ++k) {
           std::vector<uint8_t> junk(1 + static_cast<size_t>(byte(junkRng)));

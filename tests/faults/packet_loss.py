@@ -29,7 +29,8 @@ try:
     check(0.25 < share < 0.35, f"the loss was not 30%: {over}")
     for l in bots.events(event="loss-over"):
         print(f"bot {l['bot']} dropped {l['dropped']} of {l['offered']}")
-        check(0.25 < l["dropped"] / l["offered"] < 0.35, f"bot loss: {l}")
+        # A few hundred datagrams per bot: 20-40 % is 4 standard deviations.
+        check(0.20 < l["dropped"] / l["offered"] < 0.40, f"bot loss: {l}")
 
     def converged(ls):
         states = [last_state(ls, b) for b in range(BOTS)]

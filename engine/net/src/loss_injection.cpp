@@ -169,7 +169,7 @@ Result<LossInjection> parseLossInjection(std::string_view text) {
 }
 
 Result<std::optional<LossInjection>> lossInjectionFromEnvironment() {
-  const char* text = std::getenv("MEDVERSE_NET_DROP");
+  const char* text = std::getenv("MEDVERSE_NET_DROP");  // NOLINT(concurrency-mt-unsafe)
   if (text == nullptr || *text == '\0') {
     return std::optional<LossInjection>();
   }
@@ -177,6 +177,7 @@ Result<std::optional<LossInjection>> lossInjectionFromEnvironment() {
   if (!parsed) {
     return makeError("MEDVERSE_NET_DROP: " + parsed.error().message);
   }
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at start-up
   if (const char* seed = std::getenv("MEDVERSE_NET_DROP_SEED"); seed != nullptr && *seed != '\0') {
     if (!parseNumber(std::string_view(seed), parsed->seed)) {
       return makeError("MEDVERSE_NET_DROP_SEED '" + std::string(seed) + "' is not a whole number");

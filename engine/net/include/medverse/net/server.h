@@ -49,7 +49,7 @@ struct ServerConfig {
   // buffering them): clients send inputs, intents and asset requests of at
   // most a few KiB, so 1 MiB leaves room and bounds what a hostile peer can
   // make the server allocate (ENet's own default is 32 MiB).
-  size_t maxIncomingMessageBytes = 1024 * 1024;
+  size_t maxIncomingMessageBytes = size_t{1024} * 1024;
 };
 
 class Server {
