@@ -20,6 +20,7 @@
 #include "medverse/core/log.h"
 #include "medverse/net/connect_token.h"
 #include "medverse/net/key.h"
+#include "medverse/net/loss_injection.h"
 #include "medverse/net/role.h"
 #include "medverse/world/journal.h"
 #include "medverse/world/world_server.h"
@@ -54,7 +55,23 @@ struct RunOptions {
   std::string keyPath;
   std::string journalPath;
   bool restrictDoctors = false;
+  std::string eventsPath;  // JSON lines of ServerEvents; "-" for stdout
 };
+
+// One JSON line per event, flushed at once so a watching process sees it
+// as it happens. mono_ms is CLOCK_MONOTONIC in milliseconds.
+void writeEvent(std::FILE* out, const world::ServerEvent& e) {
+  const auto& t = e.hologram;
+  std::fprintf(out,
+               "{\"event\":\"%s\",\"client\":%llu,\"mono_ms\":%llu,\"detail\":\"%s\","
+               "\"hologram\":{\"position\":[%.6f,%.6f,%.6f],\"rotation\":[%.6f,%.6f,%.6f,%.6f],"
+               "\"scale\":[%.6g,%.6g,%.6g]}}\n",
+               e.kind.c_str(), static_cast<unsigned long long>(e.clientId),
+               static_cast<unsigned long long>(e.monoMs), world::jsonEscape(e.detail).c_str(),
+               t.position.x, t.position.y, t.position.z, t.rotation.w, t.rotation.x, t.rotation.y,
+               t.rotation.z, t.scale.x, t.scale.y, t.scale.z);
+  std::fflush(out);
+}
 
 int runRoom(const RunOptions& o) {
   // The case: a bundle directory from medverse-case; announced by its
@@ -91,7 +108,26 @@ int runRoom(const RunOptions& o) {
     restoredAnnotations = std::move(*annotations);
     restoredMeasurements = std::move(*measurements);
   }
+  auto loss = net::lossInjectionFromEnvironment();
+  if (!loss) {
+    return fail(loss.error().message, kExitUsage);
+  }
+  std::FILE* events = nullptr;
+  if (o.eventsPath == "-") {
+    events = stdout;
+  } else if (!o.eventsPath.empty()) {
+    events = std::fopen(o.eventsPath.c_str(), "a");
+    if (events == nullptr) {
+      return fail("--events " + o.eventsPath + ": cannot open the file for writing");
+    }
+  }
   world::WorldServerConfig config;
+  if (*loss) {
+    config.net.loss = **loss;
+  }
+  if (events != nullptr) {
+    config.onEvent = [events](const world::ServerEvent& e) { writeEvent(events, e); };
+  }
   config.net.bindHost = o.bind;
   config.net.port = o.port;
   config.net.room = o.room;
@@ -127,6 +163,12 @@ int runRoom(const RunOptions& o) {
                "medverse-server: stopping after %llu ticks (mean tick %.3f ms, %llu refusals)\n",
                static_cast<unsigned long long>(stats.ticks), stats.meanTickMs,
                static_cast<unsigned long long>(stats.refusals));
+  std::fprintf(stderr,
+               "medverse-server: tick ms p50 %.3f p99 %.3f max %.3f (budget %.3f at %u Hz)\n",
+               stats.p50TickMs, stats.p99TickMs, stats.maxTickMs, 1000.0 / o.tickHz, o.tickHz);
+  if (events != nullptr && events != stdout) {
+    std::fclose(events);
+  }
   return kExitOk;  // the destructor tells every client the server is shutting down
 }
 
@@ -172,7 +214,6 @@ int main(int argc, char** argv) {
       "keygen creates the key shared by the token issuer and the server;\n"
       "token issues a connect token that lets one participant join one room."};
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 success, 2 usage error, 3 bad input, 4 cannot listen.");
 
   auto* run = app.add_subcommand("run", "host one consult room until SIGINT or SIGTERM");
   RunOptions runOptions;
@@ -191,6 +232,14 @@ int main(int argc, char** argv) {
                 "doctors need control granted by an expert, like trainees");
   run->add_option("--max-clients", runOptions.maxClients, "participants at most")
       ->check(CLI::Range(1U, 4000U));
+  run->add_option("--events", runOptions.eventsPath,
+                  "write what participants would notice (join, resume, leave, grab, release, "
+                  "annotation, measurement, kick) as JSON lines with the monotonic time, to "
+                  "this file (appended) or - for stdout");
+  app.footer(
+      "Exit codes: 0 success, 2 usage error, 3 bad input, 4 cannot listen.\n"
+      "MEDVERSE_NET_DROP=P[:DURATION_MS[:START_AFTER_MS]] drops that share of incoming "
+      "datagrams (fault tests; MEDVERSE_NET_DROP_SEED picks the sequence).");
 
   auto* keygen = app.add_subcommand("keygen", "create a new issuer/server key file (mode 0600)");
   std::string keygenPath;

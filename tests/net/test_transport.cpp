@@ -301,6 +301,7 @@ TEST_CASE("a client busy for longer than the liveness timeout keeps its connecti
   Harness h([](ServerConfig& c) {
     c.timeouts.minimumMs = 500;
     c.timeouts.maximumMs = 1000;
+    c.timeouts.silenceMs = 800;  // the world's fast dead-peer detection, tighter
   });
   const size_t busy = h.addClient();
   ClientConfig noKeepAlive = clientConfig();

@@ -116,6 +116,13 @@ Result<std::unique_ptr<ConsultSession>> ConsultSession::join(JoinOptions options
   s->port_ = options.port;
   world::WorldClientConfig clientConfig;
   clientConfig.net.bindHost = options.bindHost;
+  clientConfig.net.reconnect.enabled = options.reconnect;
+  clientConfig.net.reconnect.maxDelayMs = 5000;
+  // Spread the clients of a restarted server apart: the client id is sealed,
+  // the token's nonce is random and readable.
+  for (size_t i = 0; i < 8; ++i) {
+    clientConfig.net.reconnect.seed = (clientConfig.net.reconnect.seed << 8) | decoded->nonce[i];
+  }
   clientConfig.nowMs = s->nowMs_;
   clientConfig.caseCacheDir = options.caseCacheDir;
   clientConfig.onCaseProgress = options.onCaseProgress;

@@ -73,6 +73,9 @@ struct Client::Impl {
   ConnectionStats stats;
   WireStats wire;
   std::vector<Event> events;
+  LossHook loss;
+  Clock::time_point lastHeard;  // anything from the server
+  std::optional<Clock::time_point> lastServiced;
   std::shared_ptr<spdlog::logger> log = log::get("net");
 
   Impl() = default;
@@ -87,6 +90,7 @@ struct Client::Impl {
     }
     if (host != nullptr) {
       enet_host_flush(host);
+      loss.uninstall();
       enet_host_destroy(host);
     }
   }
@@ -109,6 +113,7 @@ struct Client::Impl {
     }
     enet_peer_timeout(peer, config.timeouts.limit, config.timeouts.minimumMs,
                       config.timeouts.maximumMs);
+    enet_peer_ping_interval(peer, config.timeouts.pingIntervalMs);
     phase = Phase::EnetConnecting;
     deadline = after(config.timeouts.handshakeMs);
     log->debug("connecting to {}", serverName);
@@ -116,6 +121,7 @@ struct Client::Impl {
   }
 
   void dispatch(ENetEvent& e) {
+    lastHeard = Clock::now();
     switch (e.type) {
       case ENET_EVENT_TYPE_CONNECT:
         onConnect();
@@ -317,6 +323,10 @@ struct Client::Impl {
   }
 
   void checkDeadlines() {
+    if (phase == Phase::Connected) {
+      checkSilence();
+      return;
+    }
     if (Clock::now() < deadline) {
       return;
     }
@@ -346,10 +356,28 @@ struct Client::Impl {
           retryOrGiveUp({DisconnectCode::ConnectFailed, s.error().message}, true);
         }
         return;
-      case Phase::Idle:
       case Phase::Connected:
+      case Phase::Idle:
         return;
     }
+  }
+
+  // The server sends every tick: this long without a word, it is gone.
+  void checkSilence() {
+    if (config.timeouts.silenceMs == 0 || peer == nullptr ||
+        Clock::now() - lastHeard < std::chrono::milliseconds(config.timeouts.silenceMs) ||
+        msSinceAcknowledged(peer) < config.timeouts.silenceMs) {
+      return;  // heard a message, or an acknowledgement (a busy listen server)
+    }
+    DisconnectReason reason{
+        DisconnectCode::ConnectionLost,
+        "nothing from " + serverName + " for " + std::to_string(config.timeouts.silenceMs) + " ms"};
+    log->info("disconnected from {}: {}", serverName, toString(reason));
+    enet_peer_disconnect_now(peer, static_cast<uint32_t>(DisconnectCode::ConnectionLost));
+    peer = nullptr;
+    phase = Phase::Idle;
+    events.emplace_back(Disconnected{reason});
+    retryOrGiveUp(reason, false);
   }
 
   bool sendRaw(Channel channel, std::span<const uint8_t> bytes) {
@@ -429,6 +457,7 @@ Status Client::connect(std::string_view host, uint16_t port, std::string_view to
       if (c.host == nullptr) {
         return makeError("cannot create a UDP socket for the client");
       }
+      c.loss.install(c.host, c.config.loss);
     }
     c.token = std::move(*decoded);
     c.server = *address;
@@ -446,6 +475,12 @@ std::vector<Client::Event> Client::service(uint32_t timeoutMs) {
   Impl& c = *impl_;
   const std::lock_guard lock(c.mutex);
   c.keepAlive.touch();
+  // Time this client did not service the connection (a long frame) is not
+  // the server's silence.
+  if (c.lastServiced && c.config.timeouts.silenceMs != 0 &&
+      Clock::now() - *c.lastServiced > std::chrono::milliseconds(c.config.timeouts.silenceMs / 2)) {
+    c.lastHeard += Clock::now() - *c.lastServiced;
+  }
   if (c.host != nullptr) {
     ENetEvent e{};
     int rc = enet_host_service(c.host, &e, timeoutMs);
@@ -462,7 +497,9 @@ std::vector<Client::Event> Client::service(uint32_t timeoutMs) {
   }
   c.checkDeadlines();
   if (c.host != nullptr) {
+    capRetransmissions(c.peer, c.config.timeouts.retransmitCapMs);
     enet_host_flush(c.host);
+    c.lastServiced = Clock::now();
     c.collectWireStats();
   }
   c.keepAlive.touch();
@@ -546,6 +583,11 @@ ConnectionStats Client::stats() const {
 WireStats Client::wireStats() const {
   const std::lock_guard lock(impl_->mutex);
   return impl_->wire;
+}
+
+LossStats Client::lossStats() const {
+  const std::lock_guard lock(impl_->mutex);
+  return impl_->loss.stats();
 }
 
 }  // namespace medverse::net

@@ -1,5 +1,8 @@
 #include "enet_glue.h"
 
+#include <enet/time.h>
+
+#include <algorithm>
 #include <array>
 #include <mutex>
 
@@ -33,6 +36,35 @@ EnetUse::~EnetUse() {
   }
 }
 
+namespace {
+// ENet's wrap-around time comparison (ENET_TIME_LESS in enet/time.h).
+bool enetTimeLess(uint32_t a, uint32_t b) {
+  return a - b >= 86400000U;
+}
+}  // namespace
+
+void capRetransmissions(ENetPeer* peer, uint32_t capMs) {
+  if (capMs == 0 || peer == nullptr || enet_list_empty(&peer->sentReliableCommands)) {
+    return;
+  }
+  const uint32_t cap = std::max(capMs, 2 * peer->roundTripTime);
+  bool first = true;
+  uint32_t due = 0;
+  for (ENetListIterator it = enet_list_begin(&peer->sentReliableCommands);
+       it != enet_list_end(&peer->sentReliableCommands); it = enet_list_next(it)) {
+    auto* command = reinterpret_cast<ENetOutgoingCommand*>(it);  // NOLINT: ENet's list layout
+    command->roundTripTimeout = std::min(command->roundTripTimeout, cap);
+    const uint32_t at = command->sentTime + command->roundTripTimeout;
+    if (first || enetTimeLess(at, due)) {
+      due = at;
+      first = false;
+    }
+  }
+  if (enetTimeLess(due, peer->nextTimeout)) {
+    peer->nextTimeout = due;
+  }
+}
+
 Result<ENetAddress> resolveAddress(std::string_view host, uint16_t port) {
   ENetAddress address{};
   address.port = port;
@@ -62,6 +94,10 @@ Result<uint16_t> boundPort(ENetSocket socket) {
     return makeError("cannot read the bound address of a UDP socket");
   }
   return address.port;
+}
+
+uint32_t msSinceAcknowledged(const ENetPeer* peer) {
+  return ENET_TIME_DIFFERENCE(enet_time_get(), peer->lastReceiveTime);
 }
 
 }  // namespace medverse::net

@@ -4,10 +4,12 @@
 #include <enet/enet.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "medverse/core/result.h"
+#include "medverse/net/loss_injection.h"
 
 namespace medverse::net {
 
@@ -38,5 +40,39 @@ class EnetUse {
 
 // The port the socket is actually bound to (after binding port 0).
 [[nodiscard]] Result<uint16_t> boundPort(ENetSocket socket);
+
+// Caps the retransmission timeout of the peer's unacknowledged reliable
+// messages at max(capMs, 2 x round trip), undoing ENet's unbounded doubling
+// (Timeouts::retransmitCapMs). 0: no cap. Call after servicing.
+void capRetransmissions(ENetPeer* peer, uint32_t capMs);
+
+// Milliseconds since the peer last acknowledged anything of ours (ENet's
+// lastReceiveTime: acks of messages and of the pings ENet sends when idle).
+// A busy peer whose keep-alive thread still answers is heard this way even
+// while its application sends nothing.
+[[nodiscard]] uint32_t msSinceAcknowledged(const ENetPeer* peer);
+
+// Drops incoming datagrams of one host as a LossInjection says (through
+// ENet's intercept hook). Must be uninstalled (or destroyed) before the host.
+class LossHook {
+ public:
+  struct State;
+  LossHook();
+  ~LossHook();
+  LossHook(const LossHook&) = delete;
+  LossHook& operator=(const LossHook&) = delete;
+  LossHook(LossHook&&) = delete;
+  LossHook& operator=(LossHook&&) = delete;
+
+  // Nothing happens for a config that drops nothing.
+  void install(ENetHost* host, const LossInjection& config);
+  void uninstall();
+  [[nodiscard]] bool installed() const;
+  [[nodiscard]] LossStats stats() const;
+
+ private:
+  ENetHost* host_ = nullptr;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace medverse::net

@@ -44,6 +44,7 @@ struct Connection {
   std::optional<PacketOpener> opener;
   ConnectionStats stats;
   std::optional<DisconnectReason> reason;  // ours, or the peer's Goodbye
+  Clock::time_point lastHeard;             // anything from the peer
 };
 
 // A token seen in a Hello, remembered until it expires.
@@ -99,6 +100,8 @@ struct Server::Impl {
   std::map<TokenNonce, TokenUse> tokens;
   WireStats wire;
   std::vector<Event> events;
+  LossHook loss;
+  std::optional<Clock::time_point> lastServiced;
   std::shared_ptr<spdlog::logger> log = log::get("net");
 
   Impl() = default;
@@ -115,6 +118,7 @@ struct Server::Impl {
       enet_peer_disconnect_now(conn.peer, static_cast<uint32_t>(DisconnectCode::ServerShutdown));
     }
     enet_host_flush(host);
+    loss.uninstall();
     enet_host_destroy(host);
   }
 
@@ -155,8 +159,10 @@ struct Server::Impl {
     conn.peer = peer;
     conn.address = formatAddress(peer->address);
     conn.deadline = after(config.timeouts.handshakeMs);
+    conn.lastHeard = Clock::now();
     enet_peer_timeout(peer, config.timeouts.limit, config.timeouts.minimumMs,
                       config.timeouts.maximumMs);
+    enet_peer_ping_interval(peer, config.timeouts.pingIntervalMs);
     // ENet's packet throttle drops unreliable messages (poses, snapshots)
     // whenever a reliable message's round trip comes out slower than the last
     // one, e.g. while a case download keeps the reliable window busy, or
@@ -187,6 +193,7 @@ struct Server::Impl {
     if (conn == nullptr) {
       return;
     }
+    conn->lastHeard = Clock::now();
     switch (conn->state) {
       case PeerState::Closing:
         return;
@@ -422,6 +429,48 @@ struct Server::Impl {
     }
   }
 
+  // Time the server did not service (a stall, a listen server's slow frame)
+  // is not the peers' silence.
+  void forgiveStall() {
+    const auto now = Clock::now();
+    if (lastServiced && config.timeouts.silenceMs != 0 &&
+        now - *lastServiced > std::chrono::milliseconds(config.timeouts.silenceMs / 2)) {
+      const auto gap = now - *lastServiced;
+      for (auto& [id, conn] : connections) {
+        conn.lastHeard += gap;
+      }
+    }
+  }
+
+  // Peers that have sent and acknowledged nothing for silenceMs are gone; tell them in case
+  // they are not (one unreliable disconnect), and let go.
+  void dropSilent() {
+    if (config.timeouts.silenceMs == 0) {
+      return;
+    }
+    const auto now = Clock::now();
+    std::vector<PeerId> silent;
+    for (const auto& [id, conn] : connections) {
+      // Silent: no message and no acknowledgement (a peer busy loading still
+      // acknowledges through its keep-alive thread; a dead one does not).
+      if (conn.state == PeerState::Established &&
+          now - conn.lastHeard >= std::chrono::milliseconds(config.timeouts.silenceMs) &&
+          msSinceAcknowledged(conn.peer) >= config.timeouts.silenceMs) {
+        silent.push_back(id);
+      }
+    }
+    for (const PeerId id : silent) {
+      Connection& conn = connections.at(id);
+      DisconnectReason reason{
+          DisconnectCode::ConnectionLost,
+          "nothing received for " + std::to_string(config.timeouts.silenceMs) + " ms"};
+      log->info("peer {} left: {}", id, toString(reason));
+      enet_peer_disconnect_now(conn.peer, static_cast<uint32_t>(DisconnectCode::ConnectionLost));
+      events.emplace_back(Disconnected{id, std::move(reason)});
+      release(conn);
+    }
+  }
+
   void pruneTokens() {
     const uint64_t now = config.unixNow();
     std::erase_if(tokens, [now](const auto& entry) {
@@ -473,6 +522,8 @@ Result<Server> Server::listen(ServerConfig config) {
     return port.error();
   }
   impl->port = *port;
+  impl->host->maximumPacketSize = config.maxIncomingMessageBytes;
+  impl->loss.install(impl->host, config.loss);
   impl->config = std::move(config);
   impl->log->info("listening on {}:{} for room '{}'", impl->config.bindHost, impl->port,
                   impl->config.room);
@@ -489,6 +540,7 @@ std::vector<Server::Event> Server::service(uint32_t timeoutMs) {
   Impl& s = *impl_;
   const std::lock_guard lock(s.mutex);
   s.keepAlive.touch();
+  s.forgiveStall();
   ENetEvent e{};
   int rc = enet_host_service(s.host, &e, timeoutMs);
   for (int handled = 0; rc > 0;) {
@@ -502,8 +554,13 @@ std::vector<Server::Event> Server::service(uint32_t timeoutMs) {
     s.log->error("ENet failed while servicing port {}", s.port);
   }
   s.checkDeadlines();
+  s.dropSilent();
   s.pruneTokens();
+  for (auto& [id, conn] : s.connections) {
+    capRetransmissions(conn.peer, s.config.timeouts.retransmitCapMs);
+  }
   enet_host_flush(s.host);
+  s.lastServiced = Clock::now();
   s.collectWireStats();
   s.keepAlive.touch();
   std::vector<Event> out;
@@ -599,6 +656,11 @@ std::optional<size_t> Server::backlogBytes(PeerId peer) const {
 WireStats Server::wireStats() const {
   const std::lock_guard lock(impl_->mutex);
   return impl_->wire;
+}
+
+LossStats Server::lossStats() const {
+  const std::lock_guard lock(impl_->mutex);
+  return impl_->loss.stats();
 }
 
 }  // namespace medverse::net

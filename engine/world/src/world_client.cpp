@@ -275,8 +275,17 @@ struct WorldClient::Impl {
   }
 };
 
+namespace {
+WorldClientConfig withSilence(WorldClientConfig config) {
+  if (config.net.timeouts.silenceMs == 0) {
+    config.net.timeouts.silenceMs = config.serverSilenceMs;
+  }
+  return config;
+}
+}  // namespace
+
 WorldClient::WorldClient(WorldClientConfig config)
-    : impl_(std::make_unique<Impl>(std::move(config))) {}
+    : impl_(std::make_unique<Impl>(withSilence(std::move(config)))) {}
 WorldClient::WorldClient(WorldClient&&) noexcept = default;
 WorldClient& WorldClient::operator=(WorldClient&&) noexcept = default;
 WorldClient::~WorldClient() = default;

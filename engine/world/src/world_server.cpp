@@ -84,6 +84,8 @@ struct Participant {
   // Refusals of the unreliable move stream are reported once per run.
   bool moveRefusalReported = false;
   uint64_t lastMoveMs = 0;
+  uint64_t lastHeardMs = 0;  // any message
+  uint32_t malformed = 0;
   uint64_t destroyedSeen = ~0ULL;
 
   [[nodiscard]] bool spectator() const { return role == net::Role::Spectator; }
@@ -181,6 +183,10 @@ struct WorldServer::Impl {
   uint32_t measurementSequence = 0;
   WorldServerStats stats;
   uint64_t lastTickMicros = 0;
+  static constexpr size_t kTickBuckets = 10000;  // 10 µs each
+  std::vector<uint32_t> tickHistogram = std::vector<uint32_t>(kTickBuckets + 1, 0);
+  uint64_t lastPollMs = 0;
+  bool lossOverReported = false;
   RpcDispatcher<Participant> dispatcher;
   // Set during tick(): the winner of each contested free hologram.
   std::unordered_map<NetId, ClientId> grabWinners;
@@ -188,6 +194,38 @@ struct WorldServer::Impl {
   std::optional<net::AssetServer> assets;  // the case, when config.caseDirectory is set
 
   uint64_t now() const { return config.nowMs ? config.nowMs() : steadyMs(); }
+
+  void emit(std::string kind, ClientId id, std::string detail = {}) {
+    if (!config.onEvent) {
+      return;
+    }
+    ServerEvent e;
+    e.kind = std::move(kind);
+    e.clientId = id;
+    e.detail = std::move(detail);
+    e.monoMs = now();
+    if (const Actor* h = world.find(hologram)) {
+      e.hologram = h->ref<HologramComponent>().transform;
+    }
+    config.onEvent(e);
+  }
+
+  // An authenticated client sent something that does not decode: count it,
+  // and disconnect the client once it is clearly not a working MedVerse client.
+  void malformedFrom(Participant& p, const char* what) {
+    ++p.malformed;
+    if (p.malformed == 1 || (p.malformed & (p.malformed - 1)) == 0) {
+      logger()->warn("client {}: {} ({} malformed so far)", p.clientId, what, p.malformed);
+    }
+    if (config.maxMalformedMessages != 0 && p.malformed == config.maxMalformedMessages && p.peer) {
+      ++stats.kicked;
+      const std::string why =
+          "sent " + std::to_string(p.malformed) + " messages that do not decode";
+      logger()->warn("disconnecting client {}: {}", p.clientId, why);
+      emit("kick", p.clientId, why);
+      server->disconnect(*p.peer, net::DisconnectCode::ProtocolViolation, why);
+    }
+  }
 
   // ---- audit and notices -----------------------------------------------------
 
@@ -397,6 +435,8 @@ struct WorldServer::Impl {
       byPeer[c.peer] = p.clientId;
       logger()->info("client {} resumed as {} ({})", p.clientId, net::roleName(p.role),
                      p.hasControl ? "with control" : "without control");
+      p.lastHeardMs = now();
+      emit("resume", p.clientId, std::string(net::roleName(p.role)));
       (void)audit(AuditType::Join, p, "rejoined within the grace period",
                   "{\"resumed\":true,\"playerState\":" + std::to_string(p.playerState) + "}");
       notice(NoticeKind::Joined, p, p.name + " rejoined");
@@ -421,6 +461,8 @@ struct WorldServer::Impl {
       syncPlayerState(added);
       byPeer[c.peer] = added.clientId;
       logger()->info("client {} joined as {}", added.clientId, net::roleName(added.role));
+      added.lastHeardMs = now();
+      emit("join", added.clientId, std::string(net::roleName(added.role)));
       (void)audit(AuditType::Join, added, "joined", "{\"resumed\":false}");
       (void)audit(AuditType::Role, added, "role " + std::string(net::roleName(added.role)),
                   "{\"role\":\"" + std::string(net::roleName(added.role)) + "\"}");
@@ -451,6 +493,7 @@ struct WorldServer::Impl {
             std::string("released the hologram (") + why + ") " + describeTransform(t),
             "{\"transform\":" + jsonTransform(t) + ",\"reason\":\"" + jsonEscape(why) + "\"}");
         logger()->info("hologram released by client {}: {}", p.clientId, why);
+        emit("release", p.clientId, why);
         notice(NoticeKind::Released, p, p.name + " released the hologram (" + why + ")");
       }
     }
@@ -475,6 +518,7 @@ struct WorldServer::Impl {
     syncPlayerState(p);
     const std::string reason = net::toString(d.reason);
     logger()->info("client {} left: {}", p.clientId, reason);
+    emit("leave", p.clientId, reason);
     (void)audit(AuditType::Leave, p, reason, "{\"reason\":\"" + jsonEscape(reason) + "\"}");
     notice(NoticeKind::Left, p, p.name + " left");
   }
@@ -543,7 +587,7 @@ struct WorldServer::Impl {
     BitReader in(body);
     wire::InputHeader header;
     if (!readAll(in, wire::InputHeader::type(), &header)) {
-      logger()->warn("malformed input from client {}", p.clientId);
+      malformedFrom(p, "malformed input");
       return;
     }
     onAck(p, header.ackSequence);
@@ -551,7 +595,7 @@ struct WorldServer::Impl {
     if (header.hasPose) {
       wire::AvatarInput pose;
       if (!readAll(in, wire::AvatarInput::type(), &pose)) {
-        logger()->warn("malformed avatar input from client {}", p.clientId);
+        malformedFrom(p, "malformed avatar input");
         return;
       }
       if (fresh) {
@@ -576,13 +620,13 @@ struct WorldServer::Impl {
       // (and the tick's ordering), so it is not accepted from input.
       BitReader peek = in;
       if (static_cast<RpcId>(peek.readVarUint()) != MoveIntent::rpc().id) {
-        logger()->warn("client {} put a reliable RPC in its input; dropped", p.clientId);
+        malformedFrom(p, "a reliable RPC in its input; dropped");
         return;
       }
       std::string name;
       const auto outcome = dispatcher.dispatch(p, in, {RpcKind::Server}, &name);
       if (outcome != RpcDispatcher<Participant>::Outcome::Handled) {
-        logger()->warn("bad unreliable RPC from client {} ({})", p.clientId, name);
+        malformedFrom(p, "a bad unreliable RPC");
         return;
       }
     }
@@ -600,6 +644,7 @@ struct WorldServer::Impl {
       return;
     }
     Participant& p = participants.at(it->second);
+    p.lastHeardMs = now();
     const auto type = static_cast<wire::MessageType>(r.bytes[0]);
     const std::span<const uint8_t> body(r.bytes.data() + 1, r.bytes.size() - 1);
     if (r.channel == net::Channel::Input && type == wire::MessageType::Input) {
@@ -608,8 +653,7 @@ struct WorldServer::Impl {
     } else if (r.channel == net::Channel::Control && type == wire::MessageType::Rpc) {
       queue.push_back({p.clientId, std::vector<uint8_t>(body.begin(), body.end())});
     } else {
-      logger()->warn("unexpected message 0x{:02x} on {} from client {}", r.bytes[0],
-                     net::channelName(r.channel), p.clientId);
+      malformedFrom(p, "an unexpected message type");
     }
   }
 
@@ -662,6 +706,7 @@ struct WorldServer::Impl {
       (void)audit(AuditType::Grab, p, "took the hologram " + describeTransform(t),
                   "{\"transform\":" + jsonTransform(t) + "}");
       notice(NoticeKind::Grabbed, p, p.name + " took the hologram");
+      emit("grab", p.clientId);
     });
     dispatcher.on<ReleaseIntent>([this](Participant& p, NetId target, const ReleaseIntent& r) {
       Actor* a = holo(target);
@@ -674,6 +719,7 @@ struct WorldServer::Impl {
         (void)audit(AuditType::Release, p, "released the hologram " + describeTransform(t),
                     "{\"transform\":" + jsonTransform(t) + ",\"reason\":\"released\"}");
         notice(NoticeKind::Released, p, p.name + " released the hologram");
+        emit("release", p.clientId, "let go");
       }
     });
     dispatcher.on<SetPresetIntent>([this](Participant& p, NetId target, const SetPresetIntent& i) {
@@ -752,6 +798,7 @@ struct WorldServer::Impl {
       }
       spawnAnnotation(record);
       notice(NoticeKind::Annotated, p, i.text);
+      emit("annotation", p.clientId, "id " + std::to_string(record.id));
     });
     dispatcher.on<AddMeasurementIntent>(
         [this](Participant& p, NetId, const AddMeasurementIntent& i) {
@@ -771,6 +818,7 @@ struct WorldServer::Impl {
           }
           spawnMeasurement(record);
           notice(NoticeKind::Measured, p, i.label);
+          emit("measurement", p.clientId, "id " + std::to_string(record.id));
         });
     dispatcher.on<GrantControlIntent>([this](Participant& p, NetId, const GrantControlIntent& i) {
       setControl(p, i.clientId, true);
@@ -864,11 +912,9 @@ struct WorldServer::Impl {
       std::string name;
       const auto outcome = dispatcher.dispatch(it->second, in, {RpcKind::Server}, &name);
       if (outcome != RpcDispatcher<Participant>::Outcome::Handled) {
-        logger()->warn("dropped an RPC from client {} ({}): {}", q.from,
-                       name.empty() ? "unknown" : name,
-                       outcome == RpcDispatcher<Participant>::Outcome::WrongDirection
-                           ? "not a server RPC"
-                           : "malformed or unknown");
+        malformedFrom(it->second, outcome == RpcDispatcher<Participant>::Outcome::WrongDirection
+                                      ? "an RPC that is not a server RPC; dropped"
+                                      : "a malformed or unknown RPC; dropped");
       }
     }
     grabWinners.clear();
@@ -881,6 +927,11 @@ struct WorldServer::Impl {
         continue;
       }
       auto it = participants.find(a->owner());
+      if (it != participants.end() && config.holderSilenceMs != 0 &&
+          t - it->second.lastHeardMs >= config.holderSilenceMs) {
+        releaseHolds(it->second, "not heard from");
+        continue;
+      }
       if (it == participants.end() || t - it->second.lastMoveMs >= config.grabTimeoutMs) {
         if (it != participants.end()) {
           releaseHolds(it->second, "timed out");
@@ -1158,9 +1209,42 @@ struct WorldServer::Impl {
     ++stats.ticks;
     stats.lastTickMs = ms;
     stats.meanTickMs += (ms - stats.meanTickMs) / static_cast<double>(stats.ticks);
+    stats.maxTickMs = std::max(stats.maxTickMs, ms);
+    ++tickHistogram[std::min<size_t>(kTickBuckets, static_cast<size_t>(ms * 100.0))];
+    if (!lossOverReported && server->lossStats().windowOver) {
+      lossOverReported = true;
+      const auto loss = server->lossStats();
+      emit("loss-over", 0,
+           "dropped " + std::to_string(loss.dropped) + " of " + std::to_string(loss.offered));
+    }
+  }
+
+  double tickPercentile(double q) const {
+    if (stats.ticks == 0) {
+      return 0.0;
+    }
+    const auto rank = static_cast<uint64_t>(q * static_cast<double>(stats.ticks - 1));
+    uint64_t seen = 0;
+    for (size_t i = 0; i < tickHistogram.size(); ++i) {
+      seen += tickHistogram[i];
+      if (seen > rank) {
+        return static_cast<double>(i) / 100.0;
+      }
+    }
+    return static_cast<double>(kTickBuckets) / 100.0;
   }
 
   void doPoll(uint32_t timeoutMs) {
+    // A server that did not poll for a while (a debugger, a suspended VM,
+    // a listen server's slow frame) heard nothing because it did not
+    // listen; do not hold that silence against the holders.
+    const uint64_t before = now();
+    if (lastPollMs != 0 && config.holderSilenceMs != 0 &&
+        before - lastPollMs > config.holderSilenceMs / 2) {
+      for (auto& [id, p] : participants) {
+        p.lastHeardMs += before - lastPollMs;
+      }
+    }
     for (auto& event : server->service(timeoutMs)) {
       if (auto* c = std::get_if<net::Server::Connected>(&event)) {
         onConnected(*c);
@@ -1179,6 +1263,7 @@ struct WorldServer::Impl {
         onDisconnected(*d);
       }
     }
+    lastPollMs = now();
   }
 };
 
@@ -1193,6 +1278,9 @@ Result<WorldServer> WorldServer::start(WorldServerConfig config) {
   }
   registerConsultClasses();
   auto impl = std::make_unique<Impl>();
+  if (config.net.timeouts.silenceMs == 0) {
+    config.net.timeouts.silenceMs = config.peerSilenceMs;
+  }
   impl->config = std::move(config);
   auto server = net::Server::listen(impl->config.net);
   if (!server) {
@@ -1282,7 +1370,10 @@ std::vector<ParticipantInfo> WorldServer::participants() const {
 }
 
 WorldServerStats WorldServer::stats() const {
-  return impl_->stats;
+  WorldServerStats s = impl_->stats;
+  s.p50TickMs = impl_->tickPercentile(0.50);
+  s.p99TickMs = impl_->tickPercentile(0.99);
+  return s;
 }
 size_t WorldServer::queuedIntents() const {
   return impl_->queue.size();

@@ -63,6 +63,11 @@ struct JoinOptions {
   std::filesystem::path caseCacheDir;
   std::function<void(const net::AssetProgress&)> onCaseProgress;
   std::function<uint64_t()> nowMs;
+  // After losing the server (it crashed, restarted, the network dropped),
+  // try again with backoff (net::ReconnectPolicy, up to 5 s apart) until a
+  // refusal that retrying cannot fix; the token brings back the same
+  // identity and role.
+  bool reconnect = true;
 };
 
 struct ParticipantView {

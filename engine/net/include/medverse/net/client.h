@@ -22,6 +22,7 @@
 #include "medverse/net/connection_stats.h"
 #include "medverse/net/disconnect_reason.h"
 #include "medverse/net/handshake.h"
+#include "medverse/net/loss_injection.h"
 #include "medverse/net/reconnect_policy.h"
 #include "medverse/net/timeouts.h"
 
@@ -33,6 +34,8 @@ struct ClientConfig {
   std::string bindHost;
   Timeouts timeouts;
   ReconnectPolicy reconnect;
+  // Deliberate loss of incoming datagrams, for fault tests (off by default).
+  LossInjection loss;
 };
 
 class Client {
@@ -90,6 +93,7 @@ class Client {
   [[nodiscard]] State state() const;
   [[nodiscard]] ConnectionStats stats() const;
   [[nodiscard]] WireStats wireStats() const;
+  [[nodiscard]] LossStats lossStats() const;
 
  private:
   struct Impl;

@@ -25,6 +25,7 @@
 #include "medverse/net/connection_stats.h"
 #include "medverse/net/disconnect_reason.h"
 #include "medverse/net/key.h"
+#include "medverse/net/loss_injection.h"
 #include "medverse/net/timeouts.h"
 
 namespace medverse::net {
@@ -42,6 +43,13 @@ struct ServerConfig {
   // Seconds since the Unix epoch, for token expiry. Defaults to the system
   // clock; tests substitute their own.
   std::function<uint64_t()> unixNow;
+  // Deliberate loss of incoming datagrams, for fault tests (off by default).
+  LossInjection loss;
+  // Largest message a peer may send (ENet refuses bigger ones before
+  // buffering them): clients send inputs, intents and asset requests of at
+  // most a few KiB, so 1 MiB leaves room and bounds what a hostile peer can
+  // make the server allocate (ENet's own default is 32 MiB).
+  size_t maxIncomingMessageBytes = size_t{1024} * 1024;
 };
 
 class Server {
@@ -97,6 +105,7 @@ class Server {
   // (asset transfer) keep this small so that it never delays other traffic.
   [[nodiscard]] std::optional<size_t> backlogBytes(PeerId peer) const;
   [[nodiscard]] WireStats wireStats() const;
+  [[nodiscard]] LossStats lossStats() const;
 
  private:
   struct Impl;

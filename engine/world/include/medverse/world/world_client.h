@@ -32,6 +32,10 @@ struct WorldClientConfig {
   net::ClientConfig net;
   uint32_t inputHz = 60;
   InterpolationConfig interpolation;
+  // The server sends a snapshot every tick: nothing for this long and the
+  // connection is taken as lost (and retried, with net.reconnect). Sets
+  // net.timeouts.silenceMs unless that is set; 0: ENet's timeout alone.
+  uint32_t serverSilenceMs = 2000;
   // Headless clients (bots) that never draw can skip the interpolation
   // buffers; presentAvatar then returns the newest replicated state.
   bool interpolate = true;

@@ -34,6 +34,20 @@
 
 namespace medverse::world {
 
+// Something a participant would notice, as the server decided it, with the
+// server's monotonic time (nowMs; steady_clock, which is CLOCK_MONOTONIC on
+// Linux, so another process can compare it with its own clock). For status
+// output and fault tests; the audit trail is the AuditSink.
+struct ServerEvent {
+  // "join", "resume", "leave", "grab", "release", "annotation", "measurement",
+  // "kick", "loss-over" (the transport's injected loss window ended).
+  std::string kind;
+  ClientId clientId = 0;
+  std::string detail;  // e.g. the release reason; never annotation text
+  uint64_t monoMs = 0;
+  Transform hologram;  // grab and release: the hologram's transform then
+};
+
 struct WorldServerConfig {
   net::ServerConfig net;
   uint32_t tickHz = 60;
@@ -42,6 +56,20 @@ struct WorldServerConfig {
   uint32_t reconnectGraceMs = 30000;
   // A hologram held without a move for this long is released.
   uint32_t grabTimeoutMs = 3000;
+  // A holder the server has not heard from at all for this long (a client
+  // sends input at its frame rate, a holder with every input) is taken to be
+  // gone: the hologram is released where it last was, long before the
+  // transport gives up on the connection. 0: only grabTimeoutMs applies.
+  // Time the server itself was stalled (no poll) does not count.
+  uint32_t holderSilenceMs = 1000;
+  // A client the server has heard nothing from for this long (it sends input
+  // at its frame rate) is gone: it leaves, and may come back within
+  // reconnectGraceMs. Sets net.timeouts.silenceMs unless that is set; 0: rely
+  // on ENet's timeout alone (net::Timeouts).
+  uint32_t peerSilenceMs = 3000;
+  // A client whose authenticated messages fail to decode this many times is
+  // disconnected (ProtocolViolation): a working client never sends one.
+  uint32_t maxMalformedMessages = 64;
   // Snapshot bytes per second per client (before transport overhead); when
   // the relevant changes exceed it, actors take turns by priority.
   uint32_t snapshotBytesPerSecond = 512 * 1024;
@@ -66,6 +94,8 @@ struct WorldServerConfig {
   std::vector<JournalMeasurement> restoredMeasurements;
   // Milliseconds on a monotonic clock; defaults to std::chrono::steady_clock.
   std::function<uint64_t()> nowMs;
+  // Called as events happen (ServerEvent); may be empty.
+  std::function<void(const ServerEvent&)> onEvent;
 };
 
 // What the server knows about one participant.
@@ -83,6 +113,12 @@ struct WorldServerStats {
   uint64_t ticks = 0;
   double lastTickMs = 0.0;  // CPU time of the server thread in tick()
   double meanTickMs = 0.0;  // over all ticks
+  double maxTickMs = 0.0;
+  // Percentiles over all ticks, from a histogram of 10 µs buckets (exact to
+  // 10 µs up to 100 ms; above, 100 ms is reported).
+  double p50TickMs = 0.0;
+  double p99TickMs = 0.0;
+  uint64_t kicked = 0;  // clients disconnected for malformed messages
   uint64_t snapshotsSent = 0;
   uint64_t snapshotBytes = 0;  // payload before sealing
   uint64_t refusals = 0;
