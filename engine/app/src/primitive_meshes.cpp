@@ -8,8 +8,7 @@
 
 namespace medverse::app {
 
-Result<PrimitiveMeshes> PrimitiveMeshes::create(render::Renderer& renderer,
-                                                uint32_t sphereSegments,
+Result<PrimitiveMeshes> PrimitiveMeshes::create(render::Renderer& renderer, uint32_t sphereSegments,
                                                 uint32_t cylinderSegments) {
   PrimitiveMeshes p;
   Result<render::MeshHandle> sphere =
