@@ -241,6 +241,7 @@ void worldSeeds() {
   move.transform.position = {0.1F, 1.2F, -0.4F};
   rpc("move", move, 3);
   rpc("preset", SetPresetIntent{2}, 3);
+  rpc("surfaces", SetSurfacesIntent{true}, 3);
   rpc("window", SetWindowIntent{40.0F, 400.0F}, 3);
   rpc("clip", SetClipPlaneIntent{1, {}}, 3);
   rpc("annotation", AddAnnotationIntent{{1.0F, 2.0F, 3.0F}, "lesion, 4 mm"}, 0);

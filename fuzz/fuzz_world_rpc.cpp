@@ -51,6 +51,7 @@ RpcDispatcher<Ctx> makeDispatcher() {
   add<ReleaseIntent>(d);
   add<MoveIntent>(d);
   add<SetPresetIntent>(d);
+  add<SetSurfacesIntent>(d);
   add<SetWindowIntent>(d);
   add<SetClipPlaneIntent>(d);
   add<SetSlicePlaneIntent>(d);

@@ -7,6 +7,7 @@
 // coalesced into its first change and where it came to rest.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -80,7 +81,9 @@ struct Screen {
 
 }  // namespace
 
-TEST_CASE("dragging a cut's and a slice's handle changes the picture there, for everyone") {
+TEST_CASE(
+    "dragging a cut's and a slice's handle, and L for the surfaces, change the picture there, for "
+    "everyone") {
   const std::filesystem::path journalPath =
       std::filesystem::temp_directory_path() / "medverse_test_plane_gizmos.journal";
   std::filesystem::remove(journalPath);
@@ -261,6 +264,17 @@ TEST_CASE("dragging a cut's and a slice's handle changes the picture there, for 
   CHECK(slid.inside > 200);
   CHECK(slid.outside == 0);
 
+  // L: the case's anatomy surfaces (the AAL structures) for everyone.
+  CHECK_FALSE(doctor.extract().hologram->surfaces);
+  play(R"({"events": [{"frame": 0, "key": "L"}]})");
+  settle([&] { return doctor.extract().hologram->surfaces; });
+  const render::RgbaImage withSurfaces = shoot();
+  const Change surfaced = changed(raisedImage, withSurfaces, hologram);
+  MESSAGE("surfaces shown: " << surfaced.inside << " pixels changed on the hologram, "
+                             << surfaced.outside << " elsewhere");
+  CHECK(surfaced.inside > static_cast<int>(0.02F * area));
+  CHECK(surfaced.outside == 0);
+
   // The audit trail: the host's name on every change; each drag (many
   // intents) is two entries, its first change and where it came to rest.
   auto entries = journal->loadAudit();
@@ -288,6 +302,12 @@ TEST_CASE("dragging a cut's and a slice's handle changes the picture there, for 
     CHECK(list->at(2).event.payloadJson.find("\"phase\":\"end\"") != std::string::npos);
   }
   CHECK(clips[2].event.detail.find("came to rest") != std::string::npos);
+  const bool surfacesAudited =
+      std::any_of(entries->begin(), entries->end(), [](const world::JournalEntry& e) {
+        return e.event.type == world::AuditType::Surfaces && e.event.detail == "surfaces shown" &&
+               e.event.name == "Dr. Amara Okafor";
+      });
+  CHECK(surfacesAudited);
 
   screen.client.reset();
   screen.target.reset();

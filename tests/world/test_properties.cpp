@@ -83,7 +83,7 @@ TEST_CASE("session rules follow DESIGN.md's table of roles") {
   const ParticipantRights grantedTrainee{Role::Trainee, true};
   const ParticipantRights spectator{Role::Spectator, false};
   for (IntentKind k : {IntentKind::Grab, IntentKind::SetClipPlane, IntentKind::Annotate,
-                       IntentKind::Measure, IntentKind::SetPreset}) {
+                       IntentKind::Measure, IntentKind::SetPreset, IntentKind::SetSurfaces}) {
     CHECK_FALSE(refusalReason(expert, k));
     CHECK_FALSE(refusalReason(doctor, k));
     CHECK(refusalReason(doctor, k, {.restrictDoctors = true}));

@@ -301,6 +301,7 @@ ConsultFrame ConsultSession::extract() {
     hs.transform = present ? *present : h.transform;
     hs.settled = sameTransform(hs.transform, h.transform);
     hs.preset = h.preset;
+    hs.surfaces = h.surfaces;
     hs.windowCenter = h.windowCenter;
     hs.windowWidth = h.windowWidth;
     hs.clip = {h.clip0, h.clip1, h.clip2};
@@ -356,6 +357,9 @@ void ConsultSession::release() {
 }
 void ConsultSession::setPreset(uint8_t preset) {
   client_->setPreset(preset);
+}
+void ConsultSession::setSurfaces(bool shown) {
+  client_->setSurfaces(shown);
 }
 void ConsultSession::setClipPlane(uint8_t index, const world::Plane& plane) {
   client_->setClipPlane(index, plane);

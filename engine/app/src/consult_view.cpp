@@ -108,6 +108,7 @@ Result<std::unique_ptr<ConsultPresenter>> ConsultPresenter::create(render::Rende
   p->overlay_ = std::make_unique<ui::UiContext>(*p->fonts_);
   const render::VolumeInfo& info = hologram.volumeInfo();
   p->info_ = info;
+  p->hasSurfaces_ = !hologram.surfaces().empty();
   p->presets_ = {hologram.volume().transfer, render::presetCtBone(), render::presetCtSoftTissue(),
                  render::presetMrBrain(info.minValue + 0.1F * (info.maxValue - info.minValue),
                                        info.maxValue)};
@@ -118,6 +119,9 @@ void ConsultPresenter::applyHologram(const HologramState& state, CaseScene& holo
   render::VolumeInstance& v = hologram.volume();
   v.model = patientToRoom(state.transform, hologram.patientCentre());
   v.transfer = presets_.at(std::min<size_t>(state.preset, presets_.size() - 1));
+  for (SurfaceDisplay& s : hologram.surfaces()) {
+    s.visible = state.surfaces;
+  }
   v.clipPlanes.clear();
   for (const world::Plane& plane : state.clip) {
     if (plane.enabled) {
@@ -154,6 +158,8 @@ ui::OverlayState ConsultPresenter::overlayState(const ConsultFrame& frame,
   if (frame.hologram) {
     const HologramState& h = *frame.hologram;
     state.activePreset = h.preset;
+    state.hasSurfaces = hasSurfaces_;
+    state.surfacesShown = h.surfaces;
     static const char* kClipNames[2] = {"Sagittal cut", "Axial cut"};
     const glm::vec3 centre = 0.5F * (info_.boundsMin + info_.boundsMax);
     for (uint8_t i = 0; i < 2; ++i) {
@@ -263,6 +269,9 @@ void ConsultPresenter::applyAction(const ui::UiAction& action, const HologramSta
     case ui::UiAction::Kind::SetSlicePosition:
       session.setSlicePlane(index,
                             slicePlaneFor(index, info, action.value, state.slice[index].enabled));
+      break;
+    case ui::UiAction::Kind::SetSurfacesShown:
+      session.setSurfaces(action.value > 0.5F);
       break;
   }
 }

@@ -68,6 +68,7 @@ const std::vector<ui::Shortcut>& DesktopControls::shortcuts() {
       {"X, click", "cut the hologram where you click, facing you (X, X removes the cut)"},
       {"Drag a round handle", "move that clip plane or slice along its normal"},
       {"1 2 3 4", "presets: case default, CT bone, CT soft tissue, MR brain"},
+      {"L", "anatomy surfaces (the case's labelled structures) on / off"},
       {"C", "clip plane on / off (sagittal cut)"},
       {"V / B / S", "axial / coronal / sagittal slice on / off"},
       {"P", "select the next participant (for K)"},
@@ -264,6 +265,11 @@ void DesktopControls::keys(const platform::InputState& input, ConsultSession& se
       session.setPreset(i);
       message_ = "preset: " + consultPresetNames()[i];
     }
+  }
+  if (frame.hologram && input.pressed(Key::L)) {
+    const bool on = !frame.hologram->surfaces;
+    session.setSurfaces(on);
+    message_ = on ? "anatomy surfaces shown" : "anatomy surfaces hidden";
   }
   if (hologram && frame.hologram) {
     if (input.pressed(Key::C)) {

@@ -120,6 +120,12 @@ void presetButtons(const OverlayState& state, std::vector<UiAction>& actions,
       ImGui::SameLine();
     }
   }
+  if (state.hasSurfaces) {
+    bool shown = state.surfacesShown;
+    if (ImGui::Checkbox("Anatomy surfaces", &shown)) {
+      actions.push_back({UiAction::Kind::SetSurfacesShown, 0, shown ? 1.0F : 0.0F});
+    }
+  }
 }
 
 void clipControls(const OverlayState& state, std::vector<UiAction>& actions) {

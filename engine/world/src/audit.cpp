@@ -37,13 +37,15 @@ std::string_view auditTypeName(AuditType type) {
       return "clip-plane";
     case AuditType::SlicePlane:
       return "slice-plane";
+    case AuditType::Surfaces:
+      return "surfaces";
   }
   return "unknown";
 }
 
 std::optional<AuditType> auditTypeFromName(std::string_view name) {
   for (auto t = static_cast<uint8_t>(AuditType::Join);
-       t <= static_cast<uint8_t>(AuditType::SlicePlane); ++t) {
+       t <= static_cast<uint8_t>(AuditType::Surfaces); ++t) {
     if (auditTypeName(static_cast<AuditType>(t)) == name) {
       return static_cast<AuditType>(t);
     }

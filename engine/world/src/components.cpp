@@ -32,6 +32,7 @@ const TypeInfo& HologramComponent::staticType() {
       Describe<HologramComponent, Component>("Hologram")
           .add("transform", &HologramComponent::transform, kRoomPose, Condition::SkipOwner)
           .add("preset", &HologramComponent::preset)
+          .add("surfaces", &HologramComponent::surfaces)
           .add("windowCenter", &HologramComponent::windowCenter)
           .add("windowWidth", &HologramComponent::windowWidth)
           .add("clip0", &HologramComponent::clip0)

@@ -35,6 +35,7 @@ MV_RPC(AddMeasurementIntent, 9, Server, true,
 MV_RPC(GrantControlIntent, 10, Server, true, .add("clientId", &GrantControlIntent::clientId))
 MV_RPC(RevokeControlIntent, 11, Server, true, .add("clientId", &RevokeControlIntent::clientId))
 MV_RPC(FollowIntent, 12, Server, true, .add("clientId", &FollowIntent::clientId))
+MV_RPC(SetSurfacesIntent, 13, Server, true, .add("shown", &SetSurfacesIntent::shown))
 MV_RPC(RefusedRpc, 32, Client, true,
        .add("intent", &RefusedRpc::intent, {.maxLength = 64})
            .add("reason", &RefusedRpc::reason, {.maxLength = 200}))

@@ -14,6 +14,8 @@ std::string_view intentName(IntentKind kind) {
       return "release";
     case IntentKind::SetPreset:
       return "set preset";
+    case IntentKind::SetSurfaces:
+      return "show or hide surfaces";
     case IntentKind::SetWindow:
       return "set window";
     case IntentKind::SetClipPlane:

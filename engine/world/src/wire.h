@@ -17,7 +17,7 @@
 
 namespace medverse::world::wire {
 
-inline constexpr uint32_t kReplicationVersion = 1;
+inline constexpr uint32_t kReplicationVersion = 2;  // 2: HologramComponent::surfaces
 
 enum class MessageType : uint8_t {
   ServerHello = 0x01,  // Control, server → client, once per connection

@@ -424,6 +424,9 @@ void WorldClient::moveHologram(const Transform& transform) {
 void WorldClient::setPreset(uint8_t preset) {
   call(hologramId(), SetPresetIntent{preset});
 }
+void WorldClient::setSurfaces(bool shown) {
+  call(hologramId(), SetSurfacesIntent{shown});
+}
 void WorldClient::setWindow(float center, float width) {
   call(hologramId(), SetWindowIntent{center, width});
 }

@@ -732,6 +732,17 @@ struct WorldServer::Impl {
             "{\"from\":" + std::to_string(from) + ",\"to\":" + std::to_string(i.preset) + "}");
       }
     });
+    dispatcher.on<SetSurfacesIntent>(
+        [this](Participant& p, NetId target, const SetSurfacesIntent& i) {
+          if (Actor* a = holo(target); a != nullptr && permit(p, IntentKind::SetSurfaces)) {
+            if (a->ref<HologramComponent>().surfaces == i.shown) {
+              return;  // no change, nothing to record
+            }
+            a->mut<HologramComponent>().surfaces = i.shown;
+            (void)audit(AuditType::Surfaces, p, i.shown ? "surfaces shown" : "surfaces hidden",
+                        std::string("{\"shown\":") + (i.shown ? "true" : "false") + "}");
+          }
+        });
     dispatcher.on<SetWindowIntent>([this](Participant& p, NetId target, const SetWindowIntent& i) {
       if (Actor* a = holo(target); a != nullptr && permit(p, IntentKind::SetWindow)) {
         if (!(i.width > 0.0F) || !std::isfinite(i.center) || !std::isfinite(i.width)) {

@@ -87,6 +87,7 @@ struct ParticipantView {
 struct HologramState {
   Transform transform;
   uint8_t preset = 0;  // index into consultPresetNames()
+  bool surfaces = false;  // the case's surfaces (atlas structures) shown
   float windowCenter = 0.0F;
   float windowWidth = 0.0F;
   std::array<world::Plane, world::kClipPlanes> clip{};
@@ -171,6 +172,7 @@ class ConsultSession {
   // before the release).
   void release();
   void setPreset(uint8_t preset);
+  void setSurfaces(bool shown);
   void setClipPlane(uint8_t index, const world::Plane& plane);
   void setSlicePlane(uint8_t index, const world::Plane& plane);
   void annotate(const glm::vec3& positionMm, std::string text);

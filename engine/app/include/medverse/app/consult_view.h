@@ -111,6 +111,7 @@ class ConsultPresenter {
   std::unique_ptr<ui::UiContext> overlay_;
   std::vector<render::TransferFunction> presets_;
   render::VolumeInfo info_;
+  bool hasSurfaces_ = false;  // the case has surfaces the panel can show
   bool firstOverlayFrame_ = true;
 };
 

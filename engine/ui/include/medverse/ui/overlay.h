@@ -58,6 +58,8 @@ struct OverlayState {
   std::optional<CaseSummary> caseSummary;
   std::vector<std::string> presets;  // transfer-function presets, e.g. "CT bone"
   int activePreset = -1;
+  bool hasSurfaces = false;    // the case has surfaces (e.g. atlas structures) to show
+  bool surfacesShown = false;
   std::vector<ClipPlaneControl> clipPlanes;
   std::array<SliceControl, 3> slices{SliceControl{"Axial"}, SliceControl{"Coronal"},
                                      SliceControl{"Sagittal"}};
@@ -75,6 +77,7 @@ struct UiAction {
     SetClipPlaneOffset,   // index: plane, value: mm
     SetSliceVisible,      // index: 0 axial, 1 coronal, 2 sagittal; value: 0 or 1
     SetSlicePosition,     // index: slice, value: 0..1
+    SetSurfacesShown,     // value: 0 or 1
   };
   Kind kind = Kind::SelectPreset;
   int index = 0;

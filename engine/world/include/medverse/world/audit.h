@@ -36,11 +36,12 @@ enum class AuditType : uint8_t {
   Window,      // payload as for planes, values {"center": c, "width": w}
   ClipPlane,   // payload {"index": i, "phase": "start" | "end", ...} (world_server.h)
   SlicePlane,  // the same for the three MPR slices
+  Surfaces,    // payload {"shown": true | false}
 };
 
 // "join", "leave", "role", "grant", "revoke", "refusal", "annotation",
 // "measurement", "annotation-removed", "grab", "release", "preset", "window",
-// "clip-plane", "slice-plane".
+// "clip-plane", "slice-plane", "surfaces".
 [[nodiscard]] std::string_view auditTypeName(AuditType type);
 // The inverse; nullopt for a name no type has.
 [[nodiscard]] std::optional<AuditType> auditTypeFromName(std::string_view name);

@@ -47,6 +47,7 @@ inline constexpr size_t kSlicePlanes = 3;
 struct HologramComponent : ComponentBase<HologramComponent> {
   Transform transform;  // patient mm → room m (scale 0.001 is life size)
   uint8_t preset = 0;   // index into the case's window presets
+  bool surfaces = false;  // the case's surfaces (atlas structures) shown
   float windowCenter = 40.0F;
   float windowWidth = 400.0F;
   Plane clip0, clip1, clip2;

@@ -32,6 +32,10 @@ struct SetPresetIntent {
   uint8_t preset = 0;
   static const RpcDesc& rpc();
 };
+struct SetSurfacesIntent {
+  bool shown = false;
+  static const RpcDesc& rpc();
+};
 struct SetWindowIntent {
   float center = 0.0F;
   float width = 1.0F;

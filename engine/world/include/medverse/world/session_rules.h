@@ -24,6 +24,7 @@ enum class IntentKind : uint8_t {
   Move,
   Release,
   SetPreset,
+  SetSurfaces,
   SetWindow,
   SetClipPlane,
   SetSlicePlane,

@@ -129,6 +129,7 @@ class WorldClient {
   // While holding: shown locally at once, streamed to the server.
   void moveHologram(const Transform& transform);
   void setPreset(uint8_t preset);
+  void setSurfaces(bool shown);
   void setWindow(float center, float width);
   void setClipPlane(uint8_t index, const Plane& plane);
   void setSlicePlane(uint8_t index, const Plane& plane);
