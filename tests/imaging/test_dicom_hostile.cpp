@@ -171,7 +171,8 @@ void setDims(std::vector<std::uint8_t>& bytes, std::uint8_t high) {
   }
 }
 
-TEST_CASE("dicom: a compressed image declaring more Rows x Columns than its codestream is refused") {
+TEST_CASE(
+    "dicom: a compressed image declaring more Rows x Columns than its codestream is refused") {
   struct Case {
     const char* file;
     const char* kind;
@@ -292,7 +293,8 @@ TEST_CASE("dicom: an item tag where a data element belongs skips the file instea
   // The first item of a sequence starts with (0020,0052); make that tag an item tag.
   const std::size_t item =
       find(bytes, {0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF, 0x20, 0x00, 0x52, 0x00});
-  std::copy(kItemTag.begin(), kItemTag.end(), bytes.begin() + static_cast<std::ptrdiff_t>(item + 8));
+  std::copy(kItemTag.begin(), kItemTag.end(),
+            bytes.begin() + static_cast<std::ptrdiff_t>(item + 8));
   TempDir dir;
   writeBytes(dir / "item-tag.dcm", bytes);
   auto scan = scanDicom(dir / "");
@@ -303,6 +305,73 @@ TEST_CASE("dicom: an item tag where a data element belongs skips the file instea
   CHECK(scan->notes[0].find("item-tag.dcm") != std::string::npos);
   CHECK(scan->notes[0].find("an item tag (FFFE,E000) at byte " + std::to_string(item + 8)) !=
         std::string::npos);
+}
+
+TEST_CASE("dicom: non-zero reserved bytes after a long VR skip the file instead of aborting") {
+  // fuzz_dicom (a CI run): an explicit-VR element with a 4-byte length (OB,
+  // OW, SQ, UN, UT...) whose two reserved bytes are not zero; GDCM asserts
+  // reading it (abort).
+  const fs::path source = kPydicomData / "CT_small.dcm";  // explicit VR little endian
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // (0010,1002) Other Patient IDs Sequence, "SQ", then the reserved 00 00.
+  const std::size_t at = find(bytes, {0x10, 0x00, 0x02, 0x10, 'S', 'Q', 0x00, 0x00});
+  bytes.at(at + 6) = 0x01;
+  TempDir dir;
+  writeBytes(dir / "reserved.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("reserved.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("(0010,1002) at byte " + std::to_string(at)) != std::string::npos);
+  CHECK(scan->notes[0].find("reserved bytes") != std::string::npos);
+}
+
+TEST_CASE("dicom: an unknown VR on the pixel data element skips the file instead of aborting") {
+  // fuzz_dicom (a CI run): (7FE0,0010) with the VR bytes 00 2D; GDCM reads
+  // that header even when it stops at the pixel data, and asserts (abort).
+  const fs::path source = kPydicomData / "CT_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t at = find(bytes, {0xE0, 0x7F, 0x10, 0x00, 'O', 'W'});
+  bytes.at(at + 4) = 0x00;
+  bytes.at(at + 5) = 0x2D;
+  TempDir dir;
+  writeBytes(dir / "vr.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("vr.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("(7FE0,0010) at byte " + std::to_string(at) +
+                            " has an unknown value representation") != std::string::npos);
+}
+
+TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
+  // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
+  // for a data set in such a file and asserted on what it found.
+  const fs::path source = kPydicomData / "CT_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  bytes.insert(bytes.begin(), 0x00);
+  TempDir dir;
+  writeBytes(dir / "shifted.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("shifted.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("not a DICOM file") != std::string::npos);
 }
 
 TEST_CASE("dicom: a file ending inside an element header is skipped instead of aborting") {

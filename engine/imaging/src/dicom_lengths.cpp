@@ -64,10 +64,21 @@ class Walker {
       little_ = transferSyntax_ != "1.2.840.10008.1.2.2";
     } else {
       // No preamble: only the common layout (little endian, starting with
-      // group 0002 or 0008) is followed.
+      // group 0002 or 0008) is followed; a big-endian one starting with group
+      // 0008 goes to GDCM unchecked. Anything else is not DICOM: GDCM would
+      // still hunt for a data set in it, and asserts on what it finds there
+      // (fuzz_dicom: a "DICM" one byte off its place).
       std::array<uint8_t, 2> group{};
-      if (!read(0, group) || group[1] != 0x00 || (group[0] != 0x02 && group[0] != 0x08)) {
+      if (!read(0, group)) {
         return {};
+      }
+      if (group[0] == 0x00 && group[1] == 0x08) {
+        return {};
+      }
+      if (group[1] != 0x00 || (group[0] != 0x02 && group[0] != 0x08)) {
+        return metaProblem(0,
+                           "not a DICOM file: no \"DICM\" marker at byte 128 and no group "
+                           "0002 or 0008 element at its start");
       }
       little_ = true;
     }
@@ -81,7 +92,9 @@ class Walker {
     dataSet(pos, size_, 0, false);
     LengthProblem result = codestream_;
     result.what = problem_;
-    result.inPixelData = pixelDataAt_ != kNone && problemAt_ >= pixelDataAt_;
+    // A broken element header (even PixelData's own) is the header's
+    // problem: GDCM reads that header even when told to stop at PixelData.
+    result.inPixelData = !headerProblem_ && pixelDataAt_ != kNone && problemAt_ >= pixelDataAt_;
     result.nativePixelBytes = nativePixelBytes_;
     result.transferSyntax = transferSyntax_;
     return result;
@@ -122,6 +135,29 @@ class Walker {
   bool truncatedHeader(uint64_t at) {
     problem_ = "the file ends inside the header of the element at byte " + std::to_string(at);
     problemAt_ = at;
+    return false;
+  }
+
+  bool unknownVr(uint64_t at, uint32_t group, uint32_t elem) {
+    char buffer[160];
+    std::snprintf(buffer, sizeof(buffer),
+                  "element (%04X,%04X) at byte %llu has an unknown value representation", group,
+                  elem, static_cast<unsigned long long>(at));
+    problem_ = buffer;
+    problemAt_ = at;
+    headerProblem_ = true;
+    return false;
+  }
+
+  bool reservedNotZero(uint64_t at, uint32_t group, uint32_t elem) {
+    char buffer[160];
+    std::snprintf(buffer, sizeof(buffer),
+                  "element (%04X,%04X) at byte %llu: the two reserved bytes after its value "
+                  "representation are not zero",
+                  group, elem, static_cast<unsigned long long>(at));
+    problem_ = buffer;
+    problemAt_ = at;
+    headerProblem_ = true;
     return false;
   }
 
@@ -211,11 +247,17 @@ class Walker {
     uint64_t length = 0;
     if (explicitHere) {
       vr = std::string_view(reinterpret_cast<const char*>(h.data() + 4), 2);
+      if (!knownVr(vr)) {
+        return unknownVr(at, group, elem);  // GDCM asserts on some of these
+      }
       if (vr == "OB" || vr == "OD" || vr == "OF" || vr == "OL" || vr == "OV" || vr == "OW" ||
           vr == "SQ" || vr == "SV" || vr == "UC" || vr == "UN" || vr == "UR" || vr == "UT" ||
           vr == "UV") {
         if (!read(pos, h.data(), 12)) {
           return end == size_ ? truncatedHeader(pos) : false;
+        }
+        if (h[6] != 0 || h[7] != 0) {
+          return reservedNotZero(at, group, elem);  // GDCM asserts on these
         }
         length = u32(h.data() + 8);
         pos += 12;
@@ -412,6 +454,7 @@ class Walker {
   std::string problem_;
   static constexpr uint64_t kNone = ~uint64_t{0};
   uint64_t problemAt_ = kNone;
+  bool headerProblem_ = false;  // an element header GDCM cannot read, wherever it is
   uint64_t pixelDataAt_ = kNone;
   std::optional<uint64_t> nativePixelBytes_;
   unsigned fragmentIndex_ = 0;
