@@ -374,6 +374,30 @@ TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICO
   CHECK(scan->notes[0].find("not a DICOM file") != std::string::npos);
 }
 
+TEST_CASE("dicom: a damaged item delimiter skips the file instead of a 4 GB allocation") {
+  // fuzz_dicom (a 60 s run): an item whose delimiter (FFFE,E00D) reads
+  // (FFFF,E00D), so a sequence delimiter follows inside the item; GDCM lost
+  // its way there and allocated 4 GB for what the bytes further on claimed.
+  const fs::path source = kPydicomData / "rtstruct.dcm";  // implicit VR, nested sequences
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t delimiter =
+      find(bytes, {0xFE, 0xFF, 0x0D, 0xE0, 0x00, 0x00, 0x00, 0x00, 0xFE, 0xFF, 0xDD, 0xE0});
+  bytes.at(delimiter) = 0xFF;
+  TempDir dir;
+  writeBytes(dir / "delimiter.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("delimiter.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("a sequence delimiter (FFFE,E0DD) at byte " +
+                            std::to_string(delimiter + 8)) != std::string::npos);
+}
+
 TEST_CASE("dicom: a file ending inside an element header is skipped instead of aborting") {
   // fuzz_dicom: 39 bytes, the last element cut after its tag; GDCM asserts
   // reading the missing VR.

@@ -207,6 +207,16 @@ class Walker {
           problemAt_ = pos;
           return false;
         }
+        // A sequence delimiter inside an item (the item's own delimiter
+        // missing or damaged): GDCM loses its way after it and reads on,
+        // allocating what the bytes there claim (fuzz_dicom: 4 GB from a
+        // 5 KB file).
+        if (inItem && u16(tag.data() + 2) == 0xE0DD) {
+          problem_ = "a sequence delimiter (FFFE,E0DD) at byte " + std::to_string(pos) +
+                     " inside an item, whose own delimiter is missing";
+          problemAt_ = pos;
+          return false;
+        }
         // A delimiter tag where none belongs: GDCM reads it as an element,
         // allocating its length; the walk stops here either way.
         std::array<uint8_t, 8> h{};
