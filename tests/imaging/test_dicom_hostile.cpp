@@ -354,6 +354,27 @@ TEST_CASE("dicom: an unknown VR on the pixel data element skips the file instead
                             " has an unknown value representation") != std::string::npos);
 }
 
+TEST_CASE("dicom: pixel data with a VR other than OB or OW skips the file instead of aborting") {
+  // fuzz_dicom (a 45 s run): (7FE0,0010) as SQ; GDCM asserts (abort).
+  const fs::path source = kPydicomData / "CT_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t at = find(bytes, {0xE0, 0x7F, 0x10, 0x00, 'O', 'W'});
+  bytes.at(at + 4) = 'S';
+  bytes.at(at + 5) = 'Q';
+  TempDir dir;
+  writeBytes(dir / "sq.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("PixelData (7FE0,0010) at byte " + std::to_string(at) +
+                            " has the value representation SQ") != std::string::npos);
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

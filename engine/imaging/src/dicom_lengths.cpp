@@ -149,6 +149,14 @@ class Walker {
     return false;
   }
 
+  bool pixelDataVr(uint64_t at, std::string_view vr) {
+    problem_ = "PixelData (7FE0,0010) at byte " + std::to_string(at) +
+               " has the value representation " + std::string(vr) + ", not OB or OW";
+    problemAt_ = at;
+    headerProblem_ = true;
+    return false;
+  }
+
   bool reservedNotZero(uint64_t at, uint32_t group, uint32_t elem) {
     char buffer[160];
     std::snprintf(buffer, sizeof(buffer),
@@ -259,6 +267,10 @@ class Walker {
       vr = std::string_view(reinterpret_cast<const char*>(h.data() + 4), 2);
       if (!knownVr(vr)) {
         return unknownVr(at, group, elem);  // GDCM asserts on some of these
+      }
+      if (group == 0x7FE0 && elem == 0x0010 && vr != "OB" && vr != "OW") {
+        // GDCM asserts reading PixelData as anything else (e.g. SQ).
+        return pixelDataVr(at, vr);
       }
       if (vr == "OB" || vr == "OD" || vr == "OF" || vr == "OL" || vr == "OV" || vr == "OW" ||
           vr == "SQ" || vr == "SV" || vr == "UC" || vr == "UN" || vr == "UR" || vr == "UT" ||
