@@ -375,6 +375,22 @@ TEST_CASE("dicom: pixel data with a VR other than OB or OW skips the file instea
                             " has the value representation SQ") != std::string::npos);
 }
 
+TEST_CASE("dicom: a pixel-data sequence delimiter with a length is refused, not aborting") {
+  // fuzz_dicom (a 60 s run): the encapsulated pixel data's (FFFE,E0DD)
+  // delimiter carries a non-zero length; GDCM asserts (abort).
+  const fs::path source = kPydicomData / "JPEG2000.dcm";  // encapsulated
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t pixels = find(bytes, kPixelDataTag);
+  const std::size_t delimiter = find(bytes, kSequenceDelimiter, pixels);
+  putU32(bytes, delimiter + 4, 16);
+  TempDir dir;
+  writeBytes(dir / "delimiter-length.dcm", bytes);
+  checkRefused(dir / "delimiter-length.dcm", "corrupt at byte " + std::to_string(delimiter));
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

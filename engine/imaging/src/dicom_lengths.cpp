@@ -429,6 +429,13 @@ class Walker {
       }
       pos += 8;
       if (elem == 0xE0DD) {
+        if (fragments && length != 0) {
+          // GDCM asserts on a fragment sequence's delimiter with a length.
+          problem_ = "encapsulated pixel data is corrupt at byte " + std::to_string(at) +
+                     ": its sequence delimiter (FFFE,E0DD) has a length";
+          problemAt_ = at;
+          return false;
+        }
         return true;
       }
       if (length == kUndefined) {
