@@ -391,6 +391,28 @@ TEST_CASE("dicom: a pixel-data sequence delimiter with a length is refused, not 
   checkRefused(dir / "delimiter-length.dcm", "corrupt at byte " + std::to_string(delimiter));
 }
 
+TEST_CASE("dicom: a Recognition Code that is not ACR-NEMA's skips the file instead of aborting") {
+  // fuzz_dicom (a 60 s run): the retired (0008,0010) holding something
+  // else; GDCM asserts on it while reading the image (abort).
+  const fs::path source = kPydicomData / "CT_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // (0008,0012) Instance Creation Date becomes (0008,0010); the order holds.
+  const std::size_t at = find(bytes, {0x08, 0x00, 0x12, 0x00, 'D', 'A'});
+  bytes.at(at + 2) = 0x10;
+  TempDir dir;
+  writeBytes(dir / "recognition.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("(0008,0010) at byte " + std::to_string(at) +
+                            ": a Recognition Code that is not ACR-NEMA's") != std::string::npos);
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

@@ -310,6 +310,21 @@ class Walker {
     if (group == 0x7FE0 && elem == 0x0010 && depth == 0) {
       nativePixelBytes_ = length;
     }
+    if (group == 0x0008 && elem == 0x0010 && depth == 0) {
+      // The retired ACR-NEMA Recognition Code: GDCM asserts (aborts) when
+      // its value is not one of the three it knows (fuzz_dicom).
+      std::string code(std::min<uint64_t>(length, 8), '\0');
+      in_.seekg(static_cast<std::streamoff>(pos));
+      in_.read(code.data(), static_cast<std::streamsize>(code.size()));
+      if (code.rfind("ACR-NEMA", 0) != 0 && code.rfind("ACRNEMA", 0) != 0 &&
+          code.rfind("MIPS 2.0", 0) != 0) {
+        problem_ = "element (0008,0010) at byte " + std::to_string(at) +
+                   ": a Recognition Code that is not ACR-NEMA's";
+        problemAt_ = at;
+        headerProblem_ = true;
+        return false;
+      }
+    }
     if (group == 0x0002 && elem == 0x0010) {
       std::string uid(length, '\0');
       in_.seekg(static_cast<std::streamoff>(pos));
