@@ -413,6 +413,25 @@ TEST_CASE("dicom: a Recognition Code that is not ACR-NEMA's skips the file inste
                             ": a Recognition Code that is not ACR-NEMA's") != std::string::npos);
 }
 
+TEST_CASE("dicom: a deflated data set is refused, naming the transfer syntax") {
+  // fuzz_dicom (a 60 s run): GDCM inflated a damaged deflated data set and
+  // allocated 1.7 GB for what it claimed; such a data set cannot be checked
+  // before GDCM reads it.
+  const fs::path source = kPydicomData / "image_dfl.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  TempDir dir;
+  writeBytes(dir / "deflated.dcm", readBytes(source));
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("deflated.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("Deflated Explicit VR Little Endian") != std::string::npos);
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.
