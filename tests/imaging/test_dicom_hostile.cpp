@@ -432,6 +432,28 @@ TEST_CASE("dicom: a deflated data set is refused, naming the transfer syntax") {
   CHECK(scan->notes[0].find("Deflated Explicit VR Little Endian") != std::string::npos);
 }
 
+TEST_CASE("dicom: an image attribute with the wrong VR skips the file instead of aborting") {
+  // fuzz_dicom (a 60 s run): RescaleIntercept (0028,1052) not DS; GDCM reads
+  // it as a typed attribute and asserts on the VR (abort).
+  const fs::path source = kPydicomData / "CT_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t at = find(bytes, {0x28, 0x00, 0x52, 0x10, 'D', 'S'});
+  bytes.at(at + 4) = 'L';
+  bytes.at(at + 5) = 'O';
+  TempDir dir;
+  writeBytes(dir / "vr-mismatch.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("(0028,1052) at byte " + std::to_string(at) +
+                            " has the value representation LO, not DS") != std::string::npos);
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

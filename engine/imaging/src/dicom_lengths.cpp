@@ -158,6 +158,42 @@ class Walker {
     return false;
   }
 
+  // The VR of the image attributes GDCM reads as typed attributes; null for
+  // any other tag.
+  static const char* imageAttributeVr(uint32_t group, uint32_t elem) {
+    struct Entry {
+      uint16_t group, elem;
+      const char* vr;
+    };
+    static constexpr Entry kTable[] = {
+        {0x0018, 0x0050, "DS"}, {0x0018, 0x0088, "DS"}, {0x0020, 0x0013, "IS"},
+        {0x0020, 0x0032, "DS"}, {0x0020, 0x0037, "DS"}, {0x0028, 0x0002, "US"},
+        {0x0028, 0x0004, "CS"}, {0x0028, 0x0006, "US"}, {0x0028, 0x0008, "IS"},
+        {0x0028, 0x0010, "US"}, {0x0028, 0x0011, "US"}, {0x0028, 0x0030, "DS"},
+        {0x0028, 0x0100, "US"}, {0x0028, 0x0101, "US"}, {0x0028, 0x0102, "US"},
+        {0x0028, 0x0103, "US"}, {0x0028, 0x1050, "DS"}, {0x0028, 0x1051, "DS"},
+        {0x0028, 0x1052, "DS"}, {0x0028, 0x1053, "DS"}, {0x0028, 0x1054, "LO"},
+    };
+    for (const Entry& e : kTable) {
+      if (e.group == group && e.elem == elem) {
+        return e.vr;
+      }
+    }
+    return nullptr;
+  }
+
+  bool wrongVr(uint64_t at, uint32_t group, uint32_t elem, std::string_view vr,
+               const char* expected) {
+    char buffer[160];
+    std::snprintf(buffer, sizeof(buffer),
+                  "element (%04X,%04X) at byte %llu has the value representation %.2s, not %s",
+                  group, elem, static_cast<unsigned long long>(at), vr.data(), expected);
+    problem_ = buffer;
+    problemAt_ = at;
+    headerProblem_ = true;
+    return false;
+  }
+
   bool pixelDataVr(uint64_t at, std::string_view vr) {
     problem_ = "PixelData (7FE0,0010) at byte " + std::to_string(at) +
                " has the value representation " + std::string(vr) + ", not OB or OW";
@@ -276,6 +312,12 @@ class Walker {
       vr = std::string_view(reinterpret_cast<const char*>(h.data() + 4), 2);
       if (!knownVr(vr)) {
         return unknownVr(at, group, elem);  // GDCM asserts on some of these
+      }
+      if (const char* expected = imageAttributeVr(group, elem);
+          expected != nullptr && vr != expected && vr != "UN") {
+        // GDCM reads these through typed attributes that assert (abort) on
+        // any other VR (fuzz_dicom: RescaleIntercept not DS).
+        return wrongVr(at, group, elem, vr, expected);
       }
       if (group == 0x7FE0 && elem == 0x0010 && vr != "OB" && vr != "OW") {
         // GDCM asserts reading PixelData as anything else (e.g. SQ).
