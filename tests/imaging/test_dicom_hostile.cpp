@@ -454,6 +454,27 @@ TEST_CASE("dicom: an image attribute with the wrong VR skips the file instead of
                             " has the value representation LO, not DS") != std::string::npos);
 }
 
+TEST_CASE("dicom: a damaged item delimiter tag skips the file instead of aborting") {
+  // fuzz_dicom (a 60 s run): (FFFE,E00D) changed to (FFFE,E10D); GDCM went
+  // astray after it and asserted (abort).
+  const fs::path source = kPydicomData / "rtstruct.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t at = find(bytes, {0xFE, 0xFF, 0x0D, 0xE0, 0x00, 0x00, 0x00, 0x00});
+  bytes.at(at + 3) = 0xE1;
+  TempDir dir;
+  writeBytes(dir / "item-tag.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("an unknown item tag (FFFE,E10D) at byte " + std::to_string(at)) !=
+        std::string::npos);
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

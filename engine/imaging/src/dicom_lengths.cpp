@@ -144,6 +144,7 @@ class Walker {
   bool truncatedHeader(uint64_t at) {
     problem_ = "the file ends inside the header of the element at byte " + std::to_string(at);
     problemAt_ = at;
+    headerProblem_ = true;
     return false;
   }
 
@@ -254,10 +255,12 @@ class Walker {
         }
         // An item tag where a data element belongs: GDCM asserts (aborts)
         // reading it as an implicit-VR element (found by fuzz_dicom).
+        const uint32_t itemElem = u16(tag.data() + 2);
         if (u16(tag.data() + 2) == 0xE000) {
           problem_ = "an item tag (FFFE,E000) at byte " + std::to_string(pos) +
                      " where a data element belongs";
           problemAt_ = pos;
+          headerProblem_ = true;  // even after the pixel data: GDCM reads on to there
           return false;
         }
         // A sequence delimiter inside an item (the item's own delimiter
@@ -268,6 +271,7 @@ class Walker {
           problem_ = "a sequence delimiter (FFFE,E0DD) at byte " + std::to_string(pos) +
                      " inside an item, whose own delimiter is missing";
           problemAt_ = pos;
+          headerProblem_ = true;
           return false;
         }
         // A delimiter tag where none belongs: GDCM reads it as an element,
@@ -278,6 +282,16 @@ class Walker {
           if (length != kUndefined && length > end - (pos + 8)) {
             return fail(0xFFFE, u16(h.data() + 2), pos, length, end - (pos + 8));
           }
+        }
+        if (itemElem != 0xE000 && itemElem != 0xE00D && itemElem != 0xE0DD) {
+          // Not an item or delimiter tag at all (a damaged one): GDCM goes
+          // astray after it and asserts (fuzz_dicom).
+          char buffer[96];
+          std::snprintf(buffer, sizeof(buffer), "an unknown item tag (FFFE,%04X) at byte %llu",
+                        itemElem, static_cast<unsigned long long>(pos));
+          problem_ = buffer;
+          problemAt_ = pos;
+          headerProblem_ = true;
         }
         return false;
       }
