@@ -475,6 +475,19 @@ TEST_CASE("dicom: a damaged item delimiter tag skips the file instead of abortin
         std::string::npos);
 }
 
+TEST_CASE("dicom: a file shorter than one element is skipped instead of aborting") {
+  // fuzz_dicom (a 90 s run): these 7 bytes made GDCM assert (abort).
+  TempDir dir;
+  writeBytes(dir / "stub.dcm", {0x08, 0x08, 0x00, 0x05, 'U', 'V', 0x00});
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("stub.dcm") != std::string::npos);
+  CHECK(scan->notes[0].find("not a DICOM file: 7 bytes") != std::string::npos);
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

@@ -23,8 +23,13 @@ class Walker {
   }
 
   LengthProblem run() {
-    if (!in_ || size_ < 8) {
+    if (!in_) {
       return {};
+    }
+    if (size_ < 8) {
+      // Shorter than one element header: GDCM asserts on some such stubs
+      // (fuzz_dicom: 7 bytes).
+      return {"not a DICOM file: " + std::to_string(size_) + " bytes", false};
     }
     uint64_t pos = 0;
     std::array<uint8_t, 4> magic{};
@@ -72,9 +77,9 @@ class Walker {
       }
       little_ = transferSyntax_ != "1.2.840.10008.1.2.2";
     } else {
-      // No preamble: only the common layout (little endian, starting with
-      // group 0002 or 0008) is followed; a big-endian one starting with group
-      // 0008 goes to GDCM unchecked. Anything else is not DICOM: GDCM would
+      // No preamble: the common layouts are followed (little endian starting
+      // with group 0002 or 0008, big endian starting with group 0008).
+      // Anything else is not DICOM: GDCM would
       // still hunt for a data set in it, and asserts on what it finds there
       // (fuzz_dicom: a "DICM" one byte off its place).
       std::array<uint8_t, 2> group{};
@@ -82,22 +87,28 @@ class Walker {
         return {};
       }
       if (group[0] == 0x00 && group[1] == 0x08) {
-        return {};
-      }
-      if (group[1] != 0x00 || (group[0] != 0x02 && group[0] != 0x08)) {
+        little_ = false;  // big endian, explicit VR (walked below)
+      } else if (group[1] != 0x00 || (group[0] != 0x02 && group[0] != 0x08)) {
         return metaProblem(0,
                            "not a DICOM file: no \"DICM\" marker at byte 128 and no group "
                            "0002 or 0008 element at its start");
+      } else {
+        little_ = true;
       }
-      little_ = true;
     }
     // Explicit or implicit VR: GDCM goes by the data set, not by the
     // transfer syntax (some writers get it wrong), and so does this.
     std::array<uint8_t, 6> first{};
     if (!read(pos, first)) {
-      return {};
+      // Too short to hold one element: GDCM asserts on such a stub.
+      return size_ > pos
+                 ? LengthProblem{"the file ends inside the header of its first element", false}
+                 : LengthProblem{};
     }
-    explicit_ = first[4] >= 'A' && first[4] <= 'Z' && first[5] >= 'A' && first[5] <= 'Z';
+    // Big endian is explicit VR only, and GDCM reads it so whatever follows
+    // (it asserts on what is not a VR there: fuzz_dicom).
+    explicit_ =
+        !little_ || (first[4] >= 'A' && first[4] <= 'Z' && first[5] >= 'A' && first[5] <= 'Z');
     dataSet(pos, size_, 0, false);
     LengthProblem result = codestream_;
     result.what = problem_;
