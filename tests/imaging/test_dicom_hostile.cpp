@@ -488,6 +488,34 @@ TEST_CASE("dicom: a file shorter than one element is skipped instead of aborting
   CHECK(scan->notes[0].find("not a DICOM file: 7 bytes") != std::string::npos);
 }
 
+TEST_CASE("dicom: an image attribute of undefined length skips the file instead of aborting") {
+  // fuzz_dicom (a 90 s run): NumberOfFrames (0028,0008) as a sequence; GDCM
+  // reads it as a number and asserts (abort).
+  const fs::path source = kPydicomData / "CT_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // (0028,0002) SamplesPerPixel "US" 2 bytes becomes "UN" of undefined length
+  // holding an empty item list: (0028,0002) UN 00 00 FFFFFFFF FFFE,E0DD 0.
+  const std::size_t at = find(bytes, {0x28, 0x00, 0x02, 0x00, 'U', 'S', 0x02, 0x00});
+  const std::vector<std::uint8_t> sequence{0x28, 0x00, 0x02, 0x00, 'U',  'N',  0x00,
+                                           0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE, 0xFF,
+                                           0xDD, 0xE0, 0x00, 0x00, 0x00, 0x00};
+  bytes.erase(bytes.begin() + static_cast<std::ptrdiff_t>(at),
+              bytes.begin() + static_cast<std::ptrdiff_t>(at + 10));
+  bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(at), sequence.begin(), sequence.end());
+  TempDir dir;
+  writeBytes(dir / "undefined.dcm", bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find("(0028,0002) at byte " + std::to_string(at) +
+                            " has an undefined length") != std::string::npos);
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

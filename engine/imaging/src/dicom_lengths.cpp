@@ -367,6 +367,17 @@ class Walker {
       length = u32(h.data() + 4);
       pos += 8;
     }
+    if (length == kUndefined && imageAttributeVr(group, elem) != nullptr) {
+      // GDCM reads these as typed values and asserts on a sequence there.
+      char buffer[128];
+      std::snprintf(buffer, sizeof(buffer),
+                    "element (%04X,%04X) at byte %llu has an undefined length", group, elem,
+                    static_cast<unsigned long long>(at));
+      problem_ = buffer;
+      problemAt_ = at;
+      headerProblem_ = true;
+      return false;
+    }
     if (length == kUndefined) {
       if (depth >= kMaxDepth) {
         return false;
