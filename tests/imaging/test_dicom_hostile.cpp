@@ -516,6 +516,22 @@ TEST_CASE("dicom: an image attribute of undefined length skips the file instead 
                             " has an undefined length") != std::string::npos);
 }
 
+TEST_CASE("dicom: an unknown PhotometricInterpretation is refused instead of aborting") {
+  // fuzz_dicom (a 120 s run): "PALETTE COL" made GDCM assert(0) decoding.
+  const fs::path source = kPydicomData / "CT_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::string was = "MONOCHROME2 ";
+  const std::size_t at = find(bytes, std::vector<std::uint8_t>(was.begin(), was.end()));
+  const std::string now = "PALETTE COL ";
+  std::copy(now.begin(), now.end(), bytes.begin() + static_cast<std::ptrdiff_t>(at));
+  TempDir dir;
+  writeBytes(dir / "photometric.dcm", bytes);
+  checkRefused(dir / "photometric.dcm", "PhotometricInterpretation (0028,0004) 'PALETTE COL'");
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

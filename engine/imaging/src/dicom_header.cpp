@@ -1,7 +1,6 @@
 // One DICOM file through GDCM: header attributes (dicom_header.h) and decoded
 // pixel values.
 #include "dicom_header.h"
-#include "dicom_lengths.h"
 
 #include <gdcmAttribute.h>
 #include <gdcmDataSet.h>
@@ -27,6 +26,8 @@
 #include <string_view>
 #include <type_traits>
 #include <variant>
+
+#include "dicom_lengths.h"
 
 namespace medverse::imaging::dicom {
 namespace {
@@ -327,6 +328,22 @@ HeaderResult readHeader(const std::filesystem::path& file) {
   h.samplesPerPixel =
       ds.FindDataElement(gdcm::Tag(0x0028, 0x0002)) ? unsignedShort<0x0028, 0x0002>(ds) : 1;
   h.isImage = h.rows > 0 && h.columns > 0;
+  // GDCM asserts (aborts) decoding an image whose PhotometricInterpretation
+  // it does not know, or a palette image without its palettes (fuzz_dicom).
+  if (h.isImage && !h.photometric.empty()) {
+    static const char* const kKnown[] = {
+        "MONOCHROME1",  "MONOCHROME2",     "PALETTE COLOR",   "RGB",     "YBR_FULL",
+        "YBR_FULL_422", "YBR_PARTIAL_422", "YBR_PARTIAL_420", "YBR_ICT", "YBR_RCT"};
+    if (std::find(std::begin(kKnown), std::end(kKnown), h.photometric) == std::end(kKnown)) {
+      h.undecodable = "PhotometricInterpretation (0028,0004) '" + h.photometric +
+                      "' is not one this importer decodes";
+    } else if (h.photometric == "PALETTE COLOR" &&
+               !(ds.FindDataElement(gdcm::Tag(0x0028, 0x1101)) &&
+                 ds.FindDataElement(gdcm::Tag(0x0028, 0x1102)) &&
+                 ds.FindDataElement(gdcm::Tag(0x0028, 0x1103)))) {
+      h.undecodable = "a PALETTE COLOR image without its palette descriptors (0028,1101-1103)";
+    }
+  }
   if (ds.FindDataElement(gdcm::Tag(0x0028, 0x0008))) {
     const auto n = number(ds, gdcm::Tag(0x0028, 0x0008));
     if (n && *n >= 1.0 && *n == std::floor(*n) && *n < 1e7) {
