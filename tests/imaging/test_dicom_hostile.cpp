@@ -62,6 +62,21 @@ void checkRefused(const fs::path& file, const std::string& fragment) {
   CHECK(volume.error().message.find(fragment) != std::string::npos);
 }
 
+// Writes `bytes` as `name` alone in a folder and checks that scanning it
+// skips the file with one note naming it and saying `fragment`.
+void checkSkipped(const std::string& name, const std::vector<std::uint8_t>& bytes,
+                  const std::string& fragment) {
+  TempDir dir;
+  writeBytes(dir / name, bytes);
+  auto scan = scanDicom(dir / "");
+  REQUIRE(scan.ok());
+  CHECK(scan->series.empty());
+  REQUIRE(scan->notes.size() == 1);
+  INFO("note: " << scan->notes[0]);
+  CHECK(scan->notes[0].find(name) != std::string::npos);
+  CHECK(scan->notes[0].find(fragment) != std::string::npos);
+}
+
 bool havePydicom(const fs::path& file) {
   if (fs::exists(file)) {
     return true;
@@ -271,15 +286,7 @@ TEST_CASE("dicom: a stray delimiter tag with a 4 GB length inside a sequence is 
   };
   bytes.insert(bytes.end(), nested.begin(), nested.end());
   bytes.resize(bytes.size() + 64, 0);
-  TempDir dir;
-  writeBytes(dir / "stray-delimiter.dcm", bytes);
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("stray-delimiter.dcm") != std::string::npos);
-  CHECK(scan->notes[0].find("(FFFE,0000) at byte 34 claims 4294836224 bytes") != std::string::npos);
+  checkSkipped("stray-delimiter.dcm", bytes, "(FFFE,0000) at byte 34 claims 4294836224 bytes");
 }
 
 TEST_CASE("dicom: an item tag where a data element belongs skips the file instead of aborting") {
@@ -295,16 +302,8 @@ TEST_CASE("dicom: an item tag where a data element belongs skips the file instea
       find(bytes, {0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF, 0x20, 0x00, 0x52, 0x00});
   std::copy(kItemTag.begin(), kItemTag.end(),
             bytes.begin() + static_cast<std::ptrdiff_t>(item + 8));
-  TempDir dir;
-  writeBytes(dir / "item-tag.dcm", bytes);
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("item-tag.dcm") != std::string::npos);
-  CHECK(scan->notes[0].find("an item tag (FFFE,E000) at byte " + std::to_string(item + 8)) !=
-        std::string::npos);
+  checkSkipped("item-tag.dcm", bytes,
+               "an item tag (FFFE,E000) at byte " + std::to_string(item + 8));
 }
 
 TEST_CASE("dicom: non-zero reserved bytes after a long VR skip the file instead of aborting") {
@@ -342,16 +341,9 @@ TEST_CASE("dicom: an unknown VR on the pixel data element skips the file instead
   const std::size_t at = find(bytes, {0xE0, 0x7F, 0x10, 0x00, 'O', 'W'});
   bytes.at(at + 4) = 0x00;
   bytes.at(at + 5) = 0x2D;
-  TempDir dir;
-  writeBytes(dir / "vr.dcm", bytes);
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("vr.dcm") != std::string::npos);
-  CHECK(scan->notes[0].find("(7FE0,0010) at byte " + std::to_string(at) +
-                            " has an unknown value representation") != std::string::npos);
+  checkSkipped(
+      "vr.dcm", bytes,
+      "(7FE0,0010) at byte " + std::to_string(at) + " has an unknown value representation");
 }
 
 TEST_CASE("dicom: pixel data with a VR other than OB or OW skips the file instead of aborting") {
@@ -364,15 +356,9 @@ TEST_CASE("dicom: pixel data with a VR other than OB or OW skips the file instea
   const std::size_t at = find(bytes, {0xE0, 0x7F, 0x10, 0x00, 'O', 'W'});
   bytes.at(at + 4) = 'S';
   bytes.at(at + 5) = 'Q';
-  TempDir dir;
-  writeBytes(dir / "sq.dcm", bytes);
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("PixelData (7FE0,0010) at byte " + std::to_string(at) +
-                            " has the value representation SQ") != std::string::npos);
+  checkSkipped(
+      "sq.dcm", bytes,
+      "PixelData (7FE0,0010) at byte " + std::to_string(at) + " has the value representation SQ");
 }
 
 TEST_CASE("dicom: a pixel-data sequence delimiter with a length is refused, not aborting") {
@@ -402,15 +388,9 @@ TEST_CASE("dicom: a Recognition Code that is not ACR-NEMA's skips the file inste
   // (0008,0012) Instance Creation Date becomes (0008,0010); the order holds.
   const std::size_t at = find(bytes, {0x08, 0x00, 0x12, 0x00, 'D', 'A'});
   bytes.at(at + 2) = 0x10;
-  TempDir dir;
-  writeBytes(dir / "recognition.dcm", bytes);
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("(0008,0010) at byte " + std::to_string(at) +
-                            ": a Recognition Code that is not ACR-NEMA's") != std::string::npos);
+  checkSkipped(
+      "recognition.dcm", bytes,
+      "(0008,0010) at byte " + std::to_string(at) + ": a Recognition Code that is not ACR-NEMA's");
 }
 
 TEST_CASE("dicom: a deflated data set is refused, naming the transfer syntax") {
@@ -421,15 +401,7 @@ TEST_CASE("dicom: a deflated data set is refused, naming the transfer syntax") {
   if (!havePydicom(source)) {
     return;
   }
-  TempDir dir;
-  writeBytes(dir / "deflated.dcm", readBytes(source));
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("deflated.dcm") != std::string::npos);
-  CHECK(scan->notes[0].find("Deflated Explicit VR Little Endian") != std::string::npos);
+  checkSkipped("deflated.dcm", readBytes(source), "Deflated Explicit VR Little Endian");
 }
 
 TEST_CASE("dicom: an image attribute with the wrong VR skips the file instead of aborting") {
@@ -443,15 +415,9 @@ TEST_CASE("dicom: an image attribute with the wrong VR skips the file instead of
   const std::size_t at = find(bytes, {0x28, 0x00, 0x52, 0x10, 'D', 'S'});
   bytes.at(at + 4) = 'L';
   bytes.at(at + 5) = 'O';
-  TempDir dir;
-  writeBytes(dir / "vr-mismatch.dcm", bytes);
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("(0028,1052) at byte " + std::to_string(at) +
-                            " has the value representation LO, not DS") != std::string::npos);
+  checkSkipped(
+      "vr-mismatch.dcm", bytes,
+      "(0028,1052) at byte " + std::to_string(at) + " has the value representation LO, not DS");
 }
 
 TEST_CASE("dicom: a damaged item delimiter tag skips the file instead of aborting") {
@@ -464,28 +430,13 @@ TEST_CASE("dicom: a damaged item delimiter tag skips the file instead of abortin
   std::vector<std::uint8_t> bytes = readBytes(source);
   const std::size_t at = find(bytes, {0xFE, 0xFF, 0x0D, 0xE0, 0x00, 0x00, 0x00, 0x00});
   bytes.at(at + 3) = 0xE1;
-  TempDir dir;
-  writeBytes(dir / "item-tag.dcm", bytes);
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("an unknown item tag (FFFE,E10D) at byte " + std::to_string(at)) !=
-        std::string::npos);
+  checkSkipped("item-tag.dcm", bytes,
+               "an unknown item tag (FFFE,E10D) at byte " + std::to_string(at));
 }
 
 TEST_CASE("dicom: a file shorter than one element is skipped instead of aborting") {
   // fuzz_dicom (a 90 s run): these 7 bytes made GDCM assert (abort).
-  TempDir dir;
-  writeBytes(dir / "stub.dcm", {0x08, 0x08, 0x00, 0x05, 'U', 'V', 0x00});
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("stub.dcm") != std::string::npos);
-  CHECK(scan->notes[0].find("not a DICOM file: 7 bytes") != std::string::npos);
+  checkSkipped("stub.dcm", {0x08, 0x08, 0x00, 0x05, 'U', 'V', 0x00}, "not a DICOM file: 7 bytes");
 }
 
 TEST_CASE("dicom: an image attribute of undefined length skips the file instead of aborting") {
@@ -505,15 +456,8 @@ TEST_CASE("dicom: an image attribute of undefined length skips the file instead 
   bytes.erase(bytes.begin() + static_cast<std::ptrdiff_t>(at),
               bytes.begin() + static_cast<std::ptrdiff_t>(at + 10));
   bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(at), sequence.begin(), sequence.end());
-  TempDir dir;
-  writeBytes(dir / "undefined.dcm", bytes);
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("(0028,0002) at byte " + std::to_string(at) +
-                            " has an undefined length") != std::string::npos);
+  checkSkipped("undefined.dcm", bytes,
+               "(0028,0002) at byte " + std::to_string(at) + " has an undefined length");
 }
 
 TEST_CASE("dicom: an unknown PhotometricInterpretation is refused instead of aborting") {
@@ -541,15 +485,7 @@ TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICO
   }
   std::vector<std::uint8_t> bytes = readBytes(source);
   bytes.insert(bytes.begin(), 0x00);
-  TempDir dir;
-  writeBytes(dir / "shifted.dcm", bytes);
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("shifted.dcm") != std::string::npos);
-  CHECK(scan->notes[0].find("not a DICOM file") != std::string::npos);
+  checkSkipped("shifted.dcm", bytes, "not a DICOM file");
 }
 
 TEST_CASE("dicom: a damaged item delimiter skips the file instead of a 4 GB allocation") {
@@ -564,16 +500,8 @@ TEST_CASE("dicom: a damaged item delimiter skips the file instead of a 4 GB allo
   const std::size_t delimiter =
       find(bytes, {0xFE, 0xFF, 0x0D, 0xE0, 0x00, 0x00, 0x00, 0x00, 0xFE, 0xFF, 0xDD, 0xE0});
   bytes.at(delimiter) = 0xFF;
-  TempDir dir;
-  writeBytes(dir / "delimiter.dcm", bytes);
-  auto scan = scanDicom(dir / "");
-  REQUIRE(scan.ok());
-  CHECK(scan->series.empty());
-  REQUIRE(scan->notes.size() == 1);
-  INFO("note: " << scan->notes[0]);
-  CHECK(scan->notes[0].find("delimiter.dcm") != std::string::npos);
-  CHECK(scan->notes[0].find("a sequence delimiter (FFFE,E0DD) at byte " +
-                            std::to_string(delimiter + 8)) != std::string::npos);
+  checkSkipped("delimiter.dcm", bytes,
+               "a sequence delimiter (FFFE,E0DD) at byte " + std::to_string(delimiter + 8));
 }
 
 TEST_CASE("dicom: a file ending inside an element header is skipped instead of aborting") {

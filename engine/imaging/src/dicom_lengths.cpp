@@ -159,15 +159,26 @@ class Walker {
     return false;
   }
 
-  bool unknownVr(uint64_t at, uint32_t group, uint32_t elem) {
-    char buffer[160];
-    std::snprintf(buffer, sizeof(buffer),
-                  "element (%04X,%04X) at byte %llu has an unknown value representation", group,
-                  elem, static_cast<unsigned long long>(at));
-    problem_ = buffer;
+  // How problems name an element: "element (0028,0010) at byte 736".
+  static std::string elementAt(uint32_t group, uint32_t elem, uint64_t at) {
+    char buffer[48];
+    std::snprintf(buffer, sizeof(buffer), "element (%04X,%04X) at byte %llu", group, elem,
+                  static_cast<unsigned long long>(at));
+    return buffer;
+  }
+
+  // A broken element header (GDCM would abort or allocate reading it):
+  // refused wherever it is, even at or after PixelData, since GDCM reads
+  // element headers there too.
+  bool headerFail(uint64_t at, std::string what) {
+    problem_ = std::move(what);
     problemAt_ = at;
     headerProblem_ = true;
     return false;
+  }
+
+  bool unknownVr(uint64_t at, uint32_t group, uint32_t elem) {
+    return headerFail(at, elementAt(group, elem, at) + " has an unknown value representation");
   }
 
   // The VR of the image attributes GDCM reads as typed attributes; null for
@@ -196,34 +207,20 @@ class Walker {
 
   bool wrongVr(uint64_t at, uint32_t group, uint32_t elem, std::string_view vr,
                const char* expected) {
-    char buffer[160];
-    std::snprintf(buffer, sizeof(buffer),
-                  "element (%04X,%04X) at byte %llu has the value representation %.2s, not %s",
-                  group, elem, static_cast<unsigned long long>(at), vr.data(), expected);
-    problem_ = buffer;
-    problemAt_ = at;
-    headerProblem_ = true;
-    return false;
+    return headerFail(at, elementAt(group, elem, at) + " has the value representation " +
+                              std::string(vr) + ", not " + expected);
   }
 
   bool pixelDataVr(uint64_t at, std::string_view vr) {
-    problem_ = "PixelData (7FE0,0010) at byte " + std::to_string(at) +
-               " has the value representation " + std::string(vr) + ", not OB or OW";
-    problemAt_ = at;
-    headerProblem_ = true;
-    return false;
+    return headerFail(at, "PixelData (7FE0,0010) at byte " + std::to_string(at) +
+                              " has the value representation " + std::string(vr) +
+                              ", not OB or OW");
   }
 
   bool reservedNotZero(uint64_t at, uint32_t group, uint32_t elem) {
-    char buffer[160];
-    std::snprintf(buffer, sizeof(buffer),
-                  "element (%04X,%04X) at byte %llu: the two reserved bytes after its value "
-                  "representation are not zero",
-                  group, elem, static_cast<unsigned long long>(at));
-    problem_ = buffer;
-    problemAt_ = at;
-    headerProblem_ = true;
-    return false;
+    return headerFail(at, elementAt(group, elem, at) +
+                              ": the two reserved bytes after its value representation are not "
+                              "zero");
   }
 
   bool corrupt(uint64_t at, uint32_t group, uint32_t elem) {
@@ -267,23 +264,17 @@ class Walker {
         // An item tag where a data element belongs: GDCM asserts (aborts)
         // reading it as an implicit-VR element (found by fuzz_dicom).
         const uint32_t itemElem = u16(tag.data() + 2);
-        if (u16(tag.data() + 2) == 0xE000) {
-          problem_ = "an item tag (FFFE,E000) at byte " + std::to_string(pos) +
-                     " where a data element belongs";
-          problemAt_ = pos;
-          headerProblem_ = true;  // even after the pixel data: GDCM reads on to there
-          return false;
+        if (itemElem == 0xE000) {
+          return headerFail(pos, "an item tag (FFFE,E000) at byte " + std::to_string(pos) +
+                                     " where a data element belongs");
         }
         // A sequence delimiter inside an item (the item's own delimiter
         // missing or damaged): GDCM loses its way after it and reads on,
         // allocating what the bytes there claim (fuzz_dicom: 4 GB from a
         // 5 KB file).
-        if (inItem && u16(tag.data() + 2) == 0xE0DD) {
-          problem_ = "a sequence delimiter (FFFE,E0DD) at byte " + std::to_string(pos) +
-                     " inside an item, whose own delimiter is missing";
-          problemAt_ = pos;
-          headerProblem_ = true;
-          return false;
+        if (inItem && itemElem == 0xE0DD) {
+          return headerFail(pos, "a sequence delimiter (FFFE,E0DD) at byte " + std::to_string(pos) +
+                                     " inside an item, whose own delimiter is missing");
         }
         // A delimiter tag where none belongs: GDCM reads it as an element,
         // allocating its length; the walk stops here either way.
@@ -300,9 +291,7 @@ class Walker {
           char buffer[96];
           std::snprintf(buffer, sizeof(buffer), "an unknown item tag (FFFE,%04X) at byte %llu",
                         itemElem, static_cast<unsigned long long>(pos));
-          problem_ = buffer;
-          problemAt_ = pos;
-          headerProblem_ = true;
+          return headerFail(pos, buffer);
         }
         return false;
       }
@@ -369,14 +358,7 @@ class Walker {
     }
     if (length == kUndefined && imageAttributeVr(group, elem) != nullptr) {
       // GDCM reads these as typed values and asserts on a sequence there.
-      char buffer[128];
-      std::snprintf(buffer, sizeof(buffer),
-                    "element (%04X,%04X) at byte %llu has an undefined length", group, elem,
-                    static_cast<unsigned long long>(at));
-      problem_ = buffer;
-      problemAt_ = at;
-      headerProblem_ = true;
-      return false;
+      return headerFail(at, elementAt(group, elem, at) + " has an undefined length");
     }
     if (length == kUndefined) {
       if (depth >= kMaxDepth) {
@@ -405,11 +387,8 @@ class Walker {
       in_.read(code.data(), static_cast<std::streamsize>(code.size()));
       if (code.rfind("ACR-NEMA", 0) != 0 && code.rfind("ACRNEMA", 0) != 0 &&
           code.rfind("MIPS 2.0", 0) != 0) {
-        problem_ = "element (0008,0010) at byte " + std::to_string(at) +
-                   ": a Recognition Code that is not ACR-NEMA's";
-        problemAt_ = at;
-        headerProblem_ = true;
-        return false;
+        return headerFail(
+            at, elementAt(group, elem, at) + ": a Recognition Code that is not ACR-NEMA's");
       }
     }
     if (group == 0x0002 && elem == 0x0010) {
