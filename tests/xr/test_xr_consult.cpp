@@ -12,15 +12,17 @@
 #include "medverse/app/consult_view.h"
 #include "medverse/app/xr_locomotion.h"
 #include "medverse/app/xr_mode.h"
-#include "medverse/render/image_io.h"
 #include "medverse/assets/room.h"
+#include "medverse/render/image_io.h"
 #include "medverse/world/components.h"
+#include "xr_consult_support.h"
 #include "xr_test_support.h"
 
 namespace medverse::test {
 namespace {
 
-TEST_CASE("a scripted squeeze with the right hand on the hologram makes the XR client the grab's owner") {
+TEST_CASE(
+    "a scripted squeeze with the right hand on the hologram makes the XR client the grab's owner") {
   const std::filesystem::path dir = freshXrDir("consult_grab");
   const std::filesystem::path validation = useXrValidationFile(dir);
   setEnv("MEDVERSE_XRSIM_REPORT", (dir / "report.json").string());
@@ -34,26 +36,18 @@ TEST_CASE("a scripted squeeze with the right hand on the hologram makes the XR c
                 {"frame": 12, "buttons": {"squeeze": 1.0}}]})";
   setEnv("MEDVERSE_XRSIM_SCRIPT", (dir / "script.json").string());
 
-  auto sample = app::loadSampleCase(app::defaultCacheDir());
-  REQUIRE_MESSAGE(sample.ok(), (sample.ok() ? "" : sample.error().message));
-  app::HostOptions host;
-  host.caseDirectory = app::sampleCaseBundlePath(app::defaultCacheDir());
-  host.displayName = "Expert in a headset";
-  host.hologramStart =
-      app::hologramStartTransform(assets::buildConsultRoom().hologramAnchor, 0.002F);
-  auto session = app::ConsultSession::host(host);
-  REQUIRE_MESSAGE(session.ok(), (session.ok() ? "" : session.error().message));
+  auto session = hostSampleConsult("Expert in a headset");
 
   app::XrConsultOptions options;
   options.frames = 24;
-  Result<app::XrConsultReport> report = app::runXrConsult(**session, options);
+  Result<app::XrConsultReport> report = app::runXrConsult(*session, options);
   REQUIRE_MESSAGE(report.ok(), (report.ok() ? "" : report.error().message));
   CHECK(report->xr.xrValidationErrors == 0);
   CHECK(report->xr.vulkanValidationErrors == 0);
   requireNoXrValidationErrors(validation);
 
   // The server's world: the hologram's holder is the XR user's client.
-  app::ConsultSession& s = **session;
+  app::ConsultSession& s = *session;
   for (int i = 0; i < 200 && !s.holdingHologram(); ++i) {
     s.pump(5);
   }
@@ -75,23 +69,6 @@ TEST_CASE("a scripted squeeze with the right hand on the hologram makes the XR c
 }
 
 // The expert's own controllers in their role colour, orange, which lit or
-// glowing reads orange to yellow: warm and saturated (the room's greys and
-// the hologram's pink all have much more blue).
-bool orange(const glm::u8vec4& p) { return p.r > 140 && p.r >= p.g && p.b < 90; }
-
-bool orangeNear(const render::RgbaImage& image, glm::vec2 px, int radius) {
-  for (int dy = -radius; dy <= radius; ++dy) {
-    for (int dx = -radius; dx <= radius; ++dx) {
-      const int x = static_cast<int>(px.x) + dx;
-      const int y = static_cast<int>(px.y) + dy;
-      if (x >= 0 && y >= 0 && x < static_cast<int>(image.width) &&
-          y < static_cast<int>(image.height) && orange(image.at(x, y))) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
 
 size_t warmPixels(const render::RgbaImage& image) {  // the hologram's pink
   size_t n = 0;
@@ -104,7 +81,8 @@ size_t warmPixels(const render::RgbaImage& image) {  // the hologram's pink
   return n;
 }
 
-TEST_CASE("a scripted teleport moves the XR viewpoint, and the eye shows the user's own hand and laser") {
+TEST_CASE(
+    "a scripted teleport moves the XR viewpoint, and the eye shows the user's own hand and laser") {
   const std::filesystem::path dir = freshXrDir("consult_teleport");
   const std::filesystem::path validation = useXrValidationFile(dir);
   setEnv("MEDVERSE_XRSIM_REPORT", (dir / "report.json").string());
@@ -115,7 +93,8 @@ TEST_CASE("a scripted teleport moves the XR viewpoint, and the eye shows the use
   // about 0.8 m closer. The right hand (stage coordinates, so it ends up
   // at (0.6, 1.4, -0.15) in the room after the teleport) aims its laser at
   // the hologram's centre (0, 1.2, 0).
-  std::ofstream(dir / "script.json") << R"({"hmd": {"eye_size": [192, 192], "fov_deg": [-45, 45, 45, -45]},
+  std::ofstream(dir / "script.json")
+      << R"({"hmd": {"eye_size": [192, 192], "fov_deg": [-45, 45, 45, -45]},
       "head": [{"frame": 0, "position": [1.8, 1.65, 0.0], "euler_deg": [-25, 90, 0]}],
       "left": [{"frame": 0, "grip": {"position": [1.6, 1.3, -0.2]},
                 "aim": {"position": [1.6, 1.3, -0.2], "euler_deg": [-60, 90, 0]}},
@@ -126,19 +105,11 @@ TEST_CASE("a scripted teleport moves the XR viewpoint, and the eye shows the use
       "capture": [4, 24]})";
   setEnv("MEDVERSE_XRSIM_SCRIPT", (dir / "script.json").string());
 
-  auto sample = app::loadSampleCase(app::defaultCacheDir());
-  REQUIRE_MESSAGE(sample.ok(), (sample.ok() ? "" : sample.error().message));
-  app::HostOptions host;
-  host.caseDirectory = app::sampleCaseBundlePath(app::defaultCacheDir());
-  host.displayName = "Expert in a headset";
-  host.hologramStart =
-      app::hologramStartTransform(assets::buildConsultRoom().hologramAnchor, 0.002F);
-  auto session = app::ConsultSession::host(host);
-  REQUIRE_MESSAGE(session.ok(), (session.ok() ? "" : session.error().message));
+  auto session = hostSampleConsult("Expert in a headset");
 
   app::XrConsultOptions options;
   options.frames = 26;
-  Result<app::XrConsultReport> report = app::runXrConsult(**session, options);
+  Result<app::XrConsultReport> report = app::runXrConsult(*session, options);
   REQUIRE_MESSAGE(report.ok(), (report.ok() ? "" : report.error().message));
   CHECK(report->xr.xrValidationErrors == 0);
   CHECK(report->xr.vulkanValidationErrors == 0);
@@ -155,7 +126,7 @@ TEST_CASE("a scripted teleport moves the XR viewpoint, and the eye shows the use
   INFO("teleport target " << target.x << ", " << target.z);
 
   // The room sees the user's head where the teleport put it.
-  app::ConsultSession& s = **session;
+  app::ConsultSession& s = *session;
   for (int i = 0; i < 50; ++i) {
     s.pump(5);
   }

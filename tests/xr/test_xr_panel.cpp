@@ -22,6 +22,7 @@
 #include "medverse/render/renderer.h"
 #include "medverse/ui/ui_context.h"
 #include "medverse/world/components.h"
+#include "xr_consult_support.h"
 #include "xr_test_support.h"
 
 namespace medverse::test {
@@ -49,25 +50,6 @@ std::string json(glm::vec2 pitchYaw) {
   std::ostringstream s;
   s << "[" << pitchYaw.x << ", " << pitchYaw.y << ", 0]";
   return s.str();
-}
-
-// The expert's laser in their role colour (orange), as test_xr_consult.cpp.
-bool orange(const glm::u8vec4& p) {
-  return p.r > 140 && p.r >= p.g && p.b < 90;
-}
-
-bool orangeNear(const render::RgbaImage& image, glm::vec2 px, int radius) {
-  for (int dy = -radius; dy <= radius; ++dy) {
-    for (int dx = -radius; dx <= radius; ++dx) {
-      const int x = static_cast<int>(px.x) + dx;
-      const int y = static_cast<int>(px.y) + dy;
-      if (x >= 0 && y >= 0 && x < static_cast<int>(image.width) &&
-          y < static_cast<int>(image.height) && orange(image.at(x, y))) {
-        return true;
-      }
-    }
-  }
-  return false;
 }
 
 // The panel's window (ui_style.cpp: a background of 0.07, 0.09, 0.11 with
@@ -151,25 +133,17 @@ PanelPress pressCtBone(const std::string& name, net::Role role) {
       "capture": [8]})";
   setEnv("MEDVERSE_XRSIM_SCRIPT", (dir / "script.json").string());
 
-  auto sample = app::loadSampleCase(app::defaultCacheDir());
-  REQUIRE_MESSAGE(sample.ok(), (sample.ok() ? "" : sample.error().message));
-  app::HostOptions host;
-  host.caseDirectory = app::sampleCaseBundlePath(app::defaultCacheDir());
-  host.displayName = "In a headset";
-  host.role = role;
-  host.hologramStart = app::hologramStartTransform(room.hologramAnchor, 0.002F);
-  auto session = app::ConsultSession::host(host);
-  REQUIRE_MESSAGE(session.ok(), (session.ok() ? "" : session.error().message));
+  auto session = hostSampleConsult("In a headset", role);
 
   app::XrConsultOptions options;
   options.frames = 22;
-  Result<app::XrConsultReport> report = app::runXrConsult(**session, options);
+  Result<app::XrConsultReport> report = app::runXrConsult(*session, options);
   REQUIRE_MESSAGE(report.ok(), (report.ok() ? "" : report.error().message));
   CHECK(report->last.canEdit == (role == net::Role::Expert));
   CHECK(report->xr.xrValidationErrors == 0);
   CHECK(report->xr.vulkanValidationErrors == 0);
   requireNoXrValidationErrors(validation);
-  run.session = std::move(*session);
+  run.session = std::move(session);
   // Until the server's tick after the last intents.
   for (int i = 0; i < 40; ++i) {
     run.session->pump(5);
