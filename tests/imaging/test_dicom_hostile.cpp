@@ -476,6 +476,40 @@ TEST_CASE("dicom: an unknown PhotometricInterpretation is refused instead of abo
   checkRefused(dir / "photometric.dcm", "PhotometricInterpretation (0028,0004) 'PALETTE COL'");
 }
 
+TEST_CASE("dicom: an item without its delimiter skips the file instead of aborting") {
+  // fuzz_dicom (a 180 s run): an undefined-length item running to the end
+  // of the file; GDCM asserts there (abort).
+  const fs::path source = kPydicomData / "rtstruct.dcm";  // implicit VR, nested items
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // The first item holds (0020,0052) (42 bytes); cut the file right after it.
+  const std::size_t item =
+      find(bytes, {0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF, 0x20, 0x00, 0x52, 0x00});
+  bytes.resize(item + 8 + 8 + 42);
+  checkSkipped("no-delimiter.dcm", bytes,
+               "an item of undefined length has no item delimiter (FFFE,E00D) before byte " +
+                   std::to_string(bytes.size()));
+}
+
+TEST_CASE("dicom: an image without BitsAllocated is refused instead of overrunning") {
+  // fuzz_dicom (a 120 s run): with no BitsAllocated in what GDCM parsed,
+  // its RAW codec read past the 128-byte pixel data (SEGV outside ASan).
+  const fs::path source = kPydicomData / "CT_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // (0028,0100) BitsAllocated becomes (0028,0099), an unknown tag; the order holds.
+  const std::size_t at = find(bytes, {0x28, 0x00, 0x00, 0x01, 'U', 'S'});
+  bytes.at(at + 2) = 0x99;
+  bytes.at(at + 3) = 0x00;
+  TempDir dir;
+  writeBytes(dir / "no-bits.dcm", bytes);
+  checkRefused(dir / "no-bits.dcm", "an image without BitsAllocated (0028,0100)");
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

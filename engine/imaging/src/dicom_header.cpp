@@ -358,6 +358,12 @@ HeaderResult readHeader(const std::filesystem::path& file) {
   if (!lengths.what.empty() && h.undecodable.empty()) {
     h.undecodable = "truncated or corrupt pixel data: " + lengths.what;
   }
+  // Without BitsAllocated nothing bounds what GDCM's decoders read from the
+  // pixel data (fuzz_dicom: GDCM's RAW codec read past a 128-byte buffer,
+  // a crash outside the sanitizers).
+  if (h.isImage && h.undecodable.empty() && !ds.FindDataElement(gdcm::Tag(0x0028, 0x0100))) {
+    h.undecodable = "an image without BitsAllocated (0028,0100)";
+  }
   // Native pixel data must hold what Rows, Columns, frames and BitsAllocated
   // promise; otherwise the reader would allocate the promised volume (up to
   // its 2 GiB limit) for a file of a few KB before decoding fails.

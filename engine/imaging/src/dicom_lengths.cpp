@@ -304,6 +304,14 @@ class Walker {
     if (end == size_ && end - pos >= 4 && end - pos < 8) {
       return truncatedHeader(pos);
     }
+    if (inItem) {
+      // An item of undefined length must end with its delimiter before what
+      // holds it ends; GDCM asserts when it does not (fuzz_dicom).
+      return headerFail(pos,
+                        "an item of undefined length has no item delimiter (FFFE,E00D) "
+                        "before byte " +
+                            std::to_string(end));
+    }
     return true;
   }
 
