@@ -510,6 +510,20 @@ TEST_CASE("dicom: an image without BitsAllocated is refused instead of overrunni
   checkRefused(dir / "no-bits.dcm", "an image without BitsAllocated (0028,0100)");
 }
 
+TEST_CASE("dicom: an OB element of undefined length skips the file instead of aborting") {
+  // fuzz_dicom (a 240 s run): an explicit-VR element of undefined length that
+  // is neither SQ, UN nor PixelData; GDCM asserts (abort).
+  const fs::path source = kPydicomData / "CT_small.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t at = find(bytes, {0x43, 0x00, 0x28, 0x10, 'O', 'B', 0x00, 0x00});
+  putU32(bytes, at + 8, 0xFFFFFFFFU);
+  checkSkipped("undefined-ob.dcm", bytes,
+               "(0043,1028) at byte " + std::to_string(at) + " has an undefined length");
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

@@ -368,6 +368,12 @@ class Walker {
       // GDCM reads these as typed values and asserts on a sequence there.
       return headerFail(at, elementAt(group, elem, at) + " has an undefined length");
     }
+    if (length == kUndefined && explicitHere && vr != "SQ" && vr != "UN" &&
+        !(group == 0x7FE0 && elem == 0x0010)) {
+      // GDCM asserts reading any other VR of undefined length (fuzz_dicom).
+      return headerFail(at, elementAt(group, elem, at) + " has an undefined length, which only " +
+                                "SQ, UN and PixelData may have");
+    }
     if (length == kUndefined) {
       if (depth >= kMaxDepth) {
         return false;
