@@ -524,6 +524,22 @@ TEST_CASE("dicom: an OB element of undefined length skips the file instead of ab
                "(0043,1028) at byte " + std::to_string(at) + " has an undefined length");
 }
 
+TEST_CASE("dicom: an RT dose whose frame offsets are not numbers is refused, not aborting") {
+  // fuzz_dicom (a 300 s run): GridFrameOffsetVector starting "0.\xB0"; GDCM
+  // reads it while decoding and asserts (abort).
+  const fs::path source = kPydicomData / "rtdose.dcm";  // 15 frames
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::string was = "0.0\\5.0";
+  const std::size_t at = find(bytes, std::vector<std::uint8_t>(was.begin(), was.end()));
+  bytes.at(at + 2) = 0xB0;
+  TempDir dir;
+  writeBytes(dir / "offsets.dcm", bytes);
+  checkRefused(dir / "offsets.dcm", "GridFrameOffsetVector (3004,000C) does not hold one number");
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

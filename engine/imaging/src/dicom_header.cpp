@@ -409,6 +409,13 @@ HeaderResult readHeader(const std::filesystem::path& file) {
       top.slope *= *scale;
     }
     h.gridFrameOffsets = numbers(ds, gdcm::Tag(0x3004, 0x000c));
+    // GDCM reads the offsets itself while decoding and asserts when they
+    // are not as many numbers as frames (fuzz_dicom: "0.°").
+    if (ds.FindDataElement(gdcm::Tag(0x3004, 0x000c)) && h.isImage && h.undecodable.empty() &&
+        h.gridFrameOffsets.size() != h.frames) {
+      h.undecodable = "GridFrameOffsetVector (3004,000C) does not hold one number per frame (" +
+                      std::to_string(h.frames) + ")";
+    }
   }
 
   // Enhanced multi-frame: shared groups, then each frame's own.
