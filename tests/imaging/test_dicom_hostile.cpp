@@ -540,6 +540,31 @@ TEST_CASE("dicom: an RT dose whose frame offsets are not numbers is refused, not
   checkRefused(dir / "offsets.dcm", "GridFrameOffsetVector (3004,000C) does not hold one number");
 }
 
+TEST_CASE("dicom: an RT dose with frame offsets but no NumberOfFrames is refused, not aborting") {
+  // fuzz_dicom (a 90 s run; rebuilt by hand after the input was lost): GDCM
+  // reads NumberOfFrames for GridFrameOffsetVector without checking that it
+  // is there, and asserts (medverse-case import aborted).
+  const fs::path source = kPydicomData / "rtdose.dcm";  // implicit VR little endian
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  // (0028,0008) NumberOfFrames -> (0028,0007), (0028,0009) -> (0028,000A).
+  bytes.at(find(bytes, {0x28, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00}) + 2) = 0x07;
+  bytes.at(find(bytes, {0x28, 0x00, 0x09, 0x00, 0x04, 0x00, 0x00, 0x00}) + 2) = 0x0A;
+  // GridFrameOffsetVector down to one value, "0.0 ".
+  const std::vector<std::uint8_t> offsetsTag{0x04, 0x30, 0x0C, 0x00};
+  const std::size_t offsets = find(bytes, offsetsTag, std::size_t{1000});  // not the AT value
+  const std::uint32_t length = bytes.at(offsets + 4) | (bytes.at(offsets + 5) << 8U);
+  putU32(bytes, offsets + 4, 4);
+  const auto value = bytes.begin() + static_cast<std::ptrdiff_t>(offsets + 8);
+  bytes.erase(value + 4, value + length);
+  std::copy_n("0.0 ", 4, value);
+  TempDir dir;
+  writeBytes(dir / "dose.dcm", bytes);
+  checkRefused(dir / "dose.dcm", "an RT dose with GridFrameOffsetVector (3004,000C) but no");
+}
+
 TEST_CASE("dicom: a file with its DICM marker out of place is not taken for DICOM") {
   // fuzz_dicom (a CI run): "DICM" one byte after byte 128; GDCM still hunts
   // for a data set in such a file and asserted on what it found.

@@ -412,6 +412,14 @@ HeaderResult readHeader(const std::filesystem::path& file) {
     // GDCM reads the offsets itself while decoding and asserts when they
     // are not as many numbers as frames (fuzz_dicom: "0.°").
     if (ds.FindDataElement(gdcm::Tag(0x3004, 0x000c)) && h.isImage && h.undecodable.empty() &&
+        !ds.FindDataElement(gdcm::Tag(0x0028, 0x0008))) {
+      // GDCM reads NumberOfFrames for the offsets without looking whether it
+      // is there, and asserts (fuzz_dicom; then medverse-case import aborted).
+      h.undecodable =
+          "an RT dose with GridFrameOffsetVector (3004,000C) but no NumberOfFrames "
+          "(0028,0008)";
+    }
+    if (ds.FindDataElement(gdcm::Tag(0x3004, 0x000c)) && h.isImage && h.undecodable.empty() &&
         h.gridFrameOffsets.size() != h.frames) {
       h.undecodable = "GridFrameOffsetVector (3004,000C) does not hold one number per frame (" +
                       std::to_string(h.frames) + ")";
