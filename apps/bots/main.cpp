@@ -304,6 +304,7 @@ int main(int argc, char** argv) {
     return fail(key.error().message);
   }
 
+  const bool actAfterLossOpens = *loss && (*loss)->startOnSignal;
   std::vector<Bot> bots(count);
   const uint64_t idBase =
       idBaseOption != 0 ? idBaseOption : net::randomClientId() & 0x00FFFFFFFFFF0000ULL;
@@ -393,7 +394,12 @@ int main(int argc, char** argv) {
         }
       }
       const double tSeconds = (now - start) / 1000.0;
-      if (b.joined && i == 0 && b.client->hologramId() != 0 && now >= b.nextActionMs) {
+      // With a loss window that opens on SIGUSR1, the pins and measurements
+      // wait for it, so all of them are made while datagrams are lost.
+      const bool actionsAllowed =
+          !actAfterLossOpens || b.client->transport().lossStats().windowOpened;
+      if (b.joined && i == 0 && actionsAllowed && b.client->hologramId() != 0 &&
+          now >= b.nextActionMs) {
         b.nextActionMs = now + actionInterval * 1000.0;
         if (b.pinsSent < pins) {
           ++b.pinsSent;

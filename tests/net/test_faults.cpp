@@ -1,7 +1,9 @@
 // The transport's fault handling: loss injection, a silent peer.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <string>
+#include <vector>
 
 #include "medverse/net/loss_injection.h"
 #include "net_test_support.h"
@@ -18,7 +20,13 @@ TEST_CASE("MEDVERSE_NET_DROP syntax is probability, duration and start, and erro
   CHECK(windowed->drop == doctest::Approx(0.25));
   CHECK(windowed->durationMs == 10000);
   CHECK(windowed->startAfterMs == 500);
-  for (const char* bad : {"", "30%", "1.5", "-0.1", "0.3:", "0.3:10s", "0.3:1:2:3"}) {
+  auto onSignal = parseLossInjection("0.3:10000:usr1");
+  REQUIRE(onSignal.ok());
+  CHECK(onSignal->startOnSignal);
+  CHECK(onSignal->durationMs == 10000);
+  CHECK_FALSE(windowed->startOnSignal);
+  for (const char* bad :
+       {"", "30%", "1.5", "-0.1", "0.3:", "0.3:10s", "0.3:1:2:3", "0.3:1:usr2", "0.3:1:usr1:4"}) {
     auto parsed = parseLossInjection(bad);
     CHECK_MESSAGE(!parsed.ok(), bad);
     if (!parsed.ok()) {
@@ -42,6 +50,20 @@ TEST_CASE(
   const size_t d = clean.addClient();
   clean.join(d);
   CHECK(clean.server->lossStats().offered == 0);  // nothing installed
+}
+
+TEST_CASE("a loss window that opens on SIGUSR1 drops nothing before the signal and all after it") {
+  Harness h([](ServerConfig& c) { c.loss = LossInjection{.drop = 1.0, .startOnSignal = true}; });
+  const size_t c = h.addClient();
+  h.join(c);  // the connection is made through a server that drops nothing yet
+  CHECK_FALSE(h.server->lossStats().windowOpened);
+  CHECK(h.server->lossStats().dropped == 0);
+  REQUIRE(std::raise(SIGUSR1) == 0);
+  CHECK(h.server->lossStats().windowOpened);
+  const std::vector<uint8_t> message{0x7F};
+  REQUIRE(h.client(c).send(Channel::Control, message).ok());
+  REQUIRE(h.until([&] { return h.server->lossStats().dropped > 0; }));
+  CHECK(h.server->lossStats().dropped == h.server->lossStats().offered);
 }
 
 TEST_CASE("a connected client that goes silent is dropped as lost after silenceMs") {

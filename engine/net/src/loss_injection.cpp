@@ -1,7 +1,10 @@
 #include "medverse/net/loss_injection.h"
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
+#include <csignal>
+#include <ctime>
 #include <cstdlib>
 #include <mutex>
 #include <random>
@@ -27,6 +30,29 @@ bool parseNumber(std::string_view text, T& out) {
   return ec == std::errc() && p == end;
 }
 
+// When the process received SIGUSR1 (steady milliseconds, 0: not yet): the
+// start of every window configured to open on the signal.
+std::atomic<uint64_t> g_signalMs{0};
+static_assert(std::atomic<uint64_t>::is_always_lock_free);
+
+extern "C" void onStartSignal(int /*signal*/) {
+  // clock_gettime is async-signal-safe; CLOCK_MONOTONIC is steady_clock's
+  // clock on Linux.
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  uint64_t expected = 0;
+  g_signalMs.compare_exchange_strong(
+      expected, static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_nsec) / 1000000);
+}
+
+void installStartSignal() {
+  struct sigaction action {};
+  action.sa_handler = onStartSignal;
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGUSR1, &action, nullptr);
+}
+
 }  // namespace
 
 struct LossHook::State {
@@ -36,6 +62,25 @@ struct LossHook::State {
   std::bernoulli_distribution coin{0.0};
   LossStats stats;
   bool announcedEnd = false;
+
+  // Where the window is at `now`: not yet open, open, or over.
+  enum class Phase { Before, Open, Over };
+  [[nodiscard]] Phase phase(uint64_t now) const {
+    uint64_t opens = startMs + config.startAfterMs;
+    if (config.startOnSignal) {
+      opens = g_signalMs.load();
+      if (opens == 0) {
+        return Phase::Before;
+      }
+    }
+    if (now < opens) {
+      return Phase::Before;
+    }
+    if (config.durationMs != 0 && now - opens >= config.durationMs) {
+      return Phase::Over;
+    }
+    return Phase::Open;
+  }
 };
 
 namespace {
@@ -54,12 +99,11 @@ int ENET_CALLBACK interceptDatagram(ENetHost* host, ENetEvent* /*event*/) {
     }
     state = it->second;
   }
-  const uint64_t elapsed = steadyMs() - state->startMs;
-  if (elapsed < state->config.startAfterMs) {
+  const auto phase = state->phase(steadyMs());
+  if (phase == LossHook::State::Phase::Before) {
     return 0;
   }
-  if (state->config.durationMs != 0 &&
-      elapsed >= uint64_t{state->config.startAfterMs} + state->config.durationMs) {
+  if (phase == LossHook::State::Phase::Over) {
     state->stats.windowOver = true;
     if (!state->announcedEnd) {
       state->announcedEnd = true;
@@ -93,6 +137,9 @@ void LossHook::install(ENetHost* host, const LossInjection& config) {
   state_->config = config;
   state_->startMs = steadyMs();
   state_->coin = std::bernoulli_distribution(std::min(1.0, config.drop));
+  if (config.startOnSignal) {
+    installStartSignal();
+  }
   {
     std::lock_guard lock(g_hooksMutex);
     // Each host in the process draws its own sequence, repeatable by
@@ -105,8 +152,9 @@ void LossHook::install(ENetHost* host, const LossInjection& config) {
   log::get("net")->warn(
       "loss injection: dropping {:.0f}% of incoming datagrams{}{} (seed {})", config.drop * 100.0,
       config.durationMs != 0 ? " for " + std::to_string(config.durationMs) + " ms" : std::string(),
-      config.startAfterMs != 0 ? " after " + std::to_string(config.startAfterMs) + " ms"
-                               : std::string(),
+      config.startOnSignal     ? std::string(" from the first SIGUSR1")
+      : config.startAfterMs != 0 ? " after " + std::to_string(config.startAfterMs) + " ms"
+                                 : std::string(),
       config.seed);
 }
 
@@ -127,9 +175,9 @@ LossStats LossHook::stats() const {
     return {};
   }
   LossStats s = state_->stats;
-  const uint64_t elapsed = steadyMs() - state_->startMs;
-  s.windowOver = state_->config.durationMs != 0 &&
-                 elapsed >= uint64_t{state_->config.startAfterMs} + state_->config.durationMs;
+  const auto phase = state_->phase(steadyMs());
+  s.windowOpened = phase != State::Phase::Before;
+  s.windowOver = phase == State::Phase::Over;
   return s;
 }
 
@@ -158,12 +206,17 @@ Result<LossInjection> parseLossInjection(std::string_view text) {
     }
   }
   if (!rest.empty()) {
-    if (!parseNumber(next(), out.startAfterMs)) {
-      return makeError("packet loss '" + shown + "': the start delay must be whole milliseconds");
+    const std::string_view start = next();
+    if (start == "usr1") {
+      out.startOnSignal = true;
+    } else if (!parseNumber(start, out.startAfterMs)) {
+      return makeError("packet loss '" + shown +
+                       "': the start must be a delay in whole milliseconds or 'usr1'");
     }
   }
   if (!rest.empty()) {
-    return makeError("packet loss '" + shown + "': expected P[:DURATION_MS[:START_AFTER_MS]]");
+    return makeError("packet loss '" + shown +
+                     "': expected P[:DURATION_MS[:START_AFTER_MS|usr1]]");
   }
   return out;
 }
