@@ -4,8 +4,8 @@
 #include <charconv>
 #include <chrono>
 #include <csignal>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <mutex>
 #include <random>
 #include <string>
@@ -41,8 +41,8 @@ extern "C" void onStartSignal(int /*signal*/) {
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);
   uint64_t expected = 0;
-  g_signalMs.compare_exchange_strong(
-      expected, static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_nsec) / 1000000);
+  g_signalMs.compare_exchange_strong(expected, static_cast<uint64_t>(now.tv_sec) * 1000 +
+                                                   static_cast<uint64_t>(now.tv_nsec) / 1000000);
 }
 
 void installStartSignal() {
@@ -152,7 +152,7 @@ void LossHook::install(ENetHost* host, const LossInjection& config) {
   log::get("net")->warn(
       "loss injection: dropping {:.0f}% of incoming datagrams{}{} (seed {})", config.drop * 100.0,
       config.durationMs != 0 ? " for " + std::to_string(config.durationMs) + " ms" : std::string(),
-      config.startOnSignal     ? std::string(" from the first SIGUSR1")
+      config.startOnSignal       ? std::string(" from the first SIGUSR1")
       : config.startAfterMs != 0 ? " after " + std::to_string(config.startAfterMs) + " ms"
                                  : std::string(),
       config.seed);
@@ -215,8 +215,7 @@ Result<LossInjection> parseLossInjection(std::string_view text) {
     }
   }
   if (!rest.empty()) {
-    return makeError("packet loss '" + shown +
-                     "': expected P[:DURATION_MS[:START_AFTER_MS|usr1]]");
+    return makeError("packet loss '" + shown + "': expected P[:DURATION_MS[:START_AFTER_MS|usr1]]");
   }
   return out;
 }

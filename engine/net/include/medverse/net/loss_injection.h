@@ -23,7 +23,7 @@ struct LossInjection {
   // The window opens when the process receives SIGUSR1 instead (after
   // startAfterMs is ignored): a test opens it once everyone is in the room.
   bool startOnSignal = false;
-  uint32_t durationMs = 0;    // window length; 0: until the host closes
+  uint32_t durationMs = 0;  // window length; 0: until the host closes
   uint64_t seed = 1;
 
   [[nodiscard]] bool enabled() const { return drop > 0.0; }
