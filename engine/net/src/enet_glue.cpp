@@ -47,7 +47,12 @@ void capRetransmissions(ENetPeer* peer, uint32_t capMs) {
   if (capMs == 0 || peer == nullptr || enet_list_empty(&peer->sentReliableCommands)) {
     return;
   }
-  const uint32_t cap = std::max(capMs, 2 * peer->roundTripTime);
+  // While the connection is being made ENet's round trip is still its 500 ms
+  // guess, not a measurement: cap the handshake's retransmissions at capMs
+  // itself, so a CONNECT or VERIFY_CONNECT lost on a lossy link is sent again
+  // within capMs instead of after 0.5, 1, 2 s.
+  const bool measured = peer->state == ENET_PEER_STATE_CONNECTED;
+  const uint32_t cap = measured ? std::max(capMs, 2 * peer->roundTripTime) : capMs;
   bool first = true;
   uint32_t due = 0;
   for (ENetListIterator it = enet_list_begin(&peer->sentReliableCommands);

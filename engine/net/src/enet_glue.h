@@ -43,7 +43,8 @@ class EnetUse {
 
 // Caps the retransmission timeout of the peer's unacknowledged reliable
 // messages at max(capMs, 2 x round trip), undoing ENet's unbounded doubling
-// (Timeouts::retransmitCapMs). 0: no cap. Call after servicing.
+// (Timeouts::retransmitCapMs); at capMs while the peer is still connecting
+// (no round trip measured yet). 0: no cap. Call after servicing.
 void capRetransmissions(ENetPeer* peer, uint32_t capMs);
 
 // Milliseconds since the peer last acknowledged anything of ours (ENet's

@@ -556,8 +556,12 @@ std::vector<Server::Event> Server::service(uint32_t timeoutMs) {
   s.checkDeadlines();
   s.dropSilent();
   s.pruneTokens();
-  for (auto& [id, conn] : s.connections) {
-    capRetransmissions(conn.peer, s.config.timeouts.retransmitCapMs);
+  // Every peer, those still in ENet's connection handshake included.
+  for (size_t i = 0; i < s.host->peerCount; ++i) {
+    ENetPeer* peer = &s.host->peers[i];
+    if (peer->state != ENET_PEER_STATE_DISCONNECTED) {
+      capRetransmissions(peer, s.config.timeouts.retransmitCapMs);
+    }
   }
   enet_host_flush(s.host);
   s.lastServiced = Clock::now();
