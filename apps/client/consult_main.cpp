@@ -119,7 +119,8 @@ void addConsultFlags(CLI::App& app, ConsultFlags& flags) {
                  "(e.g. doctor:Dr. Weber=weber.token); repeatable");
   app.add_option("--input-script", flags.inputScript,
                  "scripted mouse and keyboard input (JSON: timed key/mouse events), for tests\n"
-                 "and headless runs; see engine/app/desktop_controls.h");
+                 "and headless runs; in a window the script plays first, then the mouse and\n"
+                 "keyboard are yours; see engine/app/desktop_controls.h");
   app.add_option("--until", flags.until,
                  "scripted runs: before the final frame, wait until the room shows all of\n"
                  "pins>=N, measurements>=N, participants>=N, clip, released, turned, alone\n"

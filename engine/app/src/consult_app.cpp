@@ -11,6 +11,7 @@
 #ifdef MEDVERSE_HAS_DESKTOP
 #include "medverse/platform/window.h"
 #include "medverse/render/swapchain_target.h"
+#include "window_output.h"
 #endif
 
 namespace medverse::app {
@@ -97,7 +98,8 @@ Result<std::unique_ptr<ConsultClient>> ConsultClient::create(render::Renderer& r
     return scene.error();
   }
   c->case_ = std::move(*scene);
-  Result<std::unique_ptr<ConsultPresenter>> presenter = ConsultPresenter::create(renderer, *c->case_);
+  Result<std::unique_ptr<ConsultPresenter>> presenter =
+      ConsultPresenter::create(renderer, *c->case_);
   if (!presenter) {
     return presenter.error();
   }
@@ -271,6 +273,7 @@ Result<ConsultAppReport> runHeadlessConsult(ConsultSession& session,
       ++report.frames;
       summary.drawCalls = (*renderer)->lastFrameStats().drawCalls;
       summary.triangles = (*renderer)->lastFrameStats().triangles;
+      summary.volumes = (*renderer)->lastFrameStats().volumes;
     }
     Result<std::vector<render::RgbaImage>> images = (*target)->readbackViews();
     if (!images) {
@@ -295,60 +298,38 @@ Result<ConsultAppReport> runHeadlessConsult(ConsultSession& session,
 }
 
 #ifdef MEDVERSE_HAS_DESKTOP
-Result<ConsultAppReport> runWindowConsult(ConsultSession& session,
-                                          const ConsultAppOptions& options,
+Result<ConsultAppReport> runWindowConsult(ConsultSession& session, const ConsultAppOptions& options,
                                           std::optional<InputScript>& script) {
   const render::ValidationReport atStart = render::processValidationReport();
-  platform::WindowOptions windowOptions;
-  windowOptions.title = "MedVerse - consult room " + session.room();
-  windowOptions.width = options.width;
-  windowOptions.height = options.height;
-  Result<std::unique_ptr<platform::Window>> window = platform::Window::create(windowOptions);
-  if (!window) {
-    return window.error();
-  }
-  render::ContextOptions contextOptions;
-  contextOptions.validation = options.validation;
-  contextOptions.instanceExtensions = (*window)->requiredVulkanExtensions();
-  contextOptions.deviceExtensions = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
-  Result<std::unique_ptr<render::Context>> context = render::Context::create(contextOptions);
-  if (!context) {
-    return context.error();
+  WindowOutputOptions outputOptions;
+  outputOptions.title = "MedVerse - consult room " + session.room();
+  outputOptions.width = options.width;
+  outputOptions.height = options.height;
+  outputOptions.validation = options.validation;
+  outputOptions.vsync = options.vsync;
+  outputOptions.screenshots = !options.screenshot.empty();
+  Result<WindowOutput> output = openWindowOutput(outputOptions);
+  if (!output) {
+    return output.error();
   }
   ConsultAppReport report;
   {
-    Result<std::unique_ptr<render::Renderer>> renderer = render::Renderer::create(**context);
-    if (!renderer) {
-      return renderer.error();
-    }
-    Result<VkSurfaceKHR> surface = (*window)->createSurface((*context)->instance());
-    if (!surface) {
-      return surface.error();
-    }
-    const platform::FramebufferSize size = (*window)->framebufferSize();
-    render::SwapchainOptions swapchainOptions;
-    swapchainOptions.vsync = options.vsync;
-    swapchainOptions.allowScreenshots = !options.screenshot.empty();
-    Result<std::unique_ptr<render::SwapchainTarget>> swapchain = render::SwapchainTarget::create(
-        **context, *surface, {size.width, size.height}, swapchainOptions);
-    if (!swapchain) {
-      return swapchain.error();
-    }
     Result<std::unique_ptr<ConsultClient>> client =
-        ConsultClient::create(**renderer, session, options.overlay);
+        ConsultClient::create(*output->renderer, session, options.overlay);
     if (!client) {
       return client.error();
     }
-    platform::Window& win = **window;
-    render::Renderer& draw = **renderer;
-    render::SwapchainTarget& target = **swapchain;
+    platform::Window& win = *output->window;
+    render::Renderer& draw = *output->renderer;
+    render::SwapchainTarget& target = *output->swapchain;
     ui::FrameSummary summary;
-    summary.device = (*context)->deviceName();
+    summary.device = output->context->deviceName();
     auto previous = std::chrono::steady_clock::now();
     while (!win.shouldClose() && !session.ended()) {
       const platform::FramebufferSize fb = win.framebufferSize();
       platform::InputState input = fb.empty() ? win.waitEvents() : win.pollEvents();
-      if (script) {
+      // The script drives its frames; the user has the window after them.
+      if (script && report.frames < script->length()) {
         input = script->frameInput(report.frames);
       }
       const platform::FramebufferSize now = win.framebufferSize();
@@ -391,6 +372,7 @@ Result<ConsultAppReport> runWindowConsult(ConsultSession& session,
       summary.frameMs = dt * 1000.0F;
       summary.drawCalls = draw.lastFrameStats().drawCalls;
       summary.triangles = draw.lastFrameStats().triangles;
+      summary.volumes = draw.lastFrameStats().volumes;
       if ((*client)->controls().quitRequested()) {
         break;
       }
@@ -413,9 +395,9 @@ Result<ConsultAppReport> runWindowConsult(ConsultSession& session,
       }
     }
   }
-  report.deviceName = (*context)->deviceName();
-  report.validationEnabled = (*context)->validationEnabled();
-  context.value().reset();
+  report.deviceName = output->context->deviceName();
+  report.validationEnabled = output->context->validationEnabled();
+  output->closeGpu();
   const render::ValidationReport atEnd = render::processValidationReport();
   report.validationErrors = atEnd.errors - atStart.errors;
   report.validationWarnings = atEnd.warnings - atStart.warnings;

@@ -9,6 +9,7 @@
 #include "medverse/render/context.h"
 #include "medverse/render/renderer.h"
 #include "medverse/render/swapchain_target.h"
+#include "window_output.h"
 
 namespace medverse::app {
 namespace {
@@ -32,52 +33,31 @@ void steerCamera(OrbitCamera& camera, const platform::InputState& input, float v
 
 Result<DesktopReport> runDesktop(const DesktopOptions& options) {
   const render::ValidationReport atStart = render::processValidationReport();
-  platform::WindowOptions windowOptions;
-  windowOptions.title = "MedVerse - consult room";
-  windowOptions.width = options.width;
-  windowOptions.height = options.height;
-  Result<std::unique_ptr<platform::Window>> window = platform::Window::create(windowOptions);
-  if (!window) {
-    return window.error();
-  }
-  render::ContextOptions contextOptions;
-  contextOptions.validation = options.validation;
-  contextOptions.instanceExtensions = (*window)->requiredVulkanExtensions();
-  contextOptions.deviceExtensions = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
-  Result<std::unique_ptr<render::Context>> context = render::Context::create(contextOptions);
-  if (!context) {
-    return context.error();
+  WindowOutputOptions outputOptions;
+  outputOptions.title = "MedVerse - consult room";
+  outputOptions.width = options.width;
+  outputOptions.height = options.height;
+  outputOptions.validation = options.validation;
+  outputOptions.vsync = options.vsync;
+  outputOptions.screenshots = !options.screenshot.empty();
+  Result<WindowOutput> output = openWindowOutput(outputOptions);
+  if (!output) {
+    return output.error();
   }
   DesktopReport report;
   {
-    // GPU objects go before the context; the scope makes the order explicit.
-    Result<std::unique_ptr<render::Renderer>> renderer = render::Renderer::create(**context);
-    if (!renderer) {
-      return renderer.error();
-    }
-    Result<VkSurfaceKHR> surface = (*window)->createSurface((*context)->instance());
-    if (!surface) {
-      return surface.error();
-    }
-    const platform::FramebufferSize size = (*window)->framebufferSize();
-    render::SwapchainOptions swapchainOptions;
-    swapchainOptions.vsync = options.vsync;
-    swapchainOptions.allowScreenshots = !options.screenshot.empty();
-    Result<std::unique_ptr<render::SwapchainTarget>> swapchain = render::SwapchainTarget::create(
-        **context, *surface, {size.width, size.height}, swapchainOptions);
-    if (!swapchain) {
-      return swapchain.error();
-    }
-    Result<ClientScene> scene = createClientScene(**renderer, options.scene);
+    // The scene's GPU objects go before the renderer and the device; the
+    // scope makes the order explicit.
+    Result<ClientScene> scene = createClientScene(*output->renderer, options.scene);
     if (!scene) {
       return scene.error();
     }
     OrbitCamera camera = scene->startCamera;
     ui::FrameSummary frameSummary;  // the overlay's statistics (--ui)
-    frameSummary.device = (*context)->deviceName();
-    platform::Window& win = **window;
-    render::Renderer& draw = **renderer;
-    render::SwapchainTarget& target = **swapchain;
+    frameSummary.device = output->context->deviceName();
+    platform::Window& win = *output->window;
+    render::Renderer& draw = *output->renderer;
+    render::SwapchainTarget& target = *output->swapchain;
 
     while (!win.shouldClose()) {
       const platform::FramebufferSize fb = win.framebufferSize();
@@ -154,9 +134,9 @@ Result<DesktopReport> runDesktop(const DesktopOptions& options) {
       }
     }
   }
-  report.deviceName = (*context)->deviceName();
-  report.validationEnabled = (*context)->validationEnabled();
-  context.value().reset();  // destroying the device reports leaked objects
+  report.deviceName = output->context->deviceName();
+  report.validationEnabled = output->context->validationEnabled();
+  output->closeGpu();  // destroying the device reports leaked objects
   const render::ValidationReport atEnd = render::processValidationReport();
   report.validationErrors = atEnd.errors - atStart.errors;
   report.validationWarnings = atEnd.warnings - atStart.warnings;
