@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/cli.h"
 #include "medverse/core/log.h"
 #include "medverse/net/connect_token.h"
 #include "medverse/net/key.h"
@@ -48,13 +49,12 @@
 #include "medverse/world/components.h"
 #include "medverse/world/world_client.h"
 
+using namespace medverse::apps;  // exit codes, parseCommandLine
+
 using namespace medverse;
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitUsage = 2;
-constexpr int kExitBadInput = 3;
 constexpr int kExitNotConnected = 5;
 constexpr double kJoinTimeoutMs = 30000.0;
 constexpr size_t kSendRing = 4096;
@@ -257,10 +257,9 @@ int main(int argc, char** argv) {
   app.add_option("--client-id-base", idBaseOption,
                  "bot i gets client id BASE+i+1 (default: random base)");
   app.footer("Exit codes: 0 ok, 2 usage error, 3 bad input, 5 not every bot connected.");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  if (const int code = medverse::apps::parseCommandLine(app, argc, argv, "medverse-bots");
+      code >= 0) {
+    return code;
   }
   const auto colon = connect.rfind(':');
   if (colon == std::string::npos || colon == 0) {

@@ -1,13 +1,13 @@
 // medverse-case: turns a patient's imaging into a MedVerse case bundle, and
 // inspects and exports cases. Exit codes: 0 success, 2 usage error, 3 bad input.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "../common/cli.h"
 #include "medverse/assets/mesh_io.h"
 #include "medverse/core/log.h"
 #include "medverse/imaging/case_bundle.h"
@@ -16,16 +16,14 @@
 #include "medverse/imaging/nifti.h"
 #include "progress.h"
 
+using namespace medverse::apps;  // exit codes, parseCommandLine
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace medverse;
 using namespace medverse::imaging;
 
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitUsage = 2;
-constexpr int kExitBadInput = 3;
 
 int fail(const std::string& message) {
   std::fprintf(stderr, "medverse-case: %s\n", message.c_str());
@@ -62,7 +60,8 @@ int probe(const fs::path& input, bool asJson) {
   }
   std::vector<fs::path> candidates;
   if (fs::is_directory(input, ec)) {
-    for (auto it = fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
+    for (auto it = fs::recursive_directory_iterator(
+             input, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) {
         break;
@@ -116,13 +115,15 @@ int probe(const fs::path& input, bool asJson) {
       std::printf("DICOM series %s\n  %s, %d files, %d x %d x %d%s  (select with --series %s)\n",
                   d["uid"].get<std::string>().c_str(), d["modality"].get<std::string>().c_str(),
                   d["files"].get<int>(), d["dims"][0].get<int>(), d["dims"][1].get<int>(),
-                  d["dims"][2].get<int>(), d["mixed_geometry"].get<bool>() ? ", mixed geometry" : "",
+                  d["dims"][2].get<int>(),
+                  d["mixed_geometry"].get<bool>() ? ", mixed geometry" : "",
                   d["key"].get<std::string>().c_str());
     }
   }
   if (found.empty() && series.empty()) {
-    return fail("no readable volume found in " + input.string() +
-                (problems > 0 ? " (" + std::to_string(problems) + " file(s) could not be read)" : ""));
+    return fail(
+        "no readable volume found in " + input.string() +
+        (problems > 0 ? " (" + std::to_string(problems) + " file(s) could not be read)" : ""));
   }
   return kExitOk;
 }
@@ -173,10 +174,12 @@ int info(const fs::path& casePath, bool asJson) {
                     a[2].get<double>());
       return std::string(buf);
     };
-    std::printf("case        %s (format v%d)\n", casePath.string().c_str(), m["version"].get<int>());
+    std::printf("case        %s (format v%d)\n", casePath.string().c_str(),
+                m["version"].get<int>());
     std::printf("modality    %s, %s voxels, values %.6g .. %.6g\n",
-                out["modality"].get<std::string>().c_str(), out["voxel_type"].get<std::string>().c_str(),
-                out["value_range"][0].get<double>(), out["value_range"][1].get<double>());
+                out["modality"].get<std::string>().c_str(),
+                out["voxel_type"].get<std::string>().c_str(), out["value_range"][0].get<double>(),
+                out["value_range"][1].get<double>());
     std::printf("dims        %d x %d x %d\n", out["dims"][0].get<int>(), out["dims"][1].get<int>(),
                 out["dims"][2].get<int>());
     std::printf("spacing     %s mm\n", vec(out["spacing_mm"]).c_str());
@@ -189,7 +192,8 @@ int info(const fs::path& casePath, bool asJson) {
     std::printf("surfaces    %zu\n", out["surfaces"].size());
     for (const json& s : out["surfaces"]) {
       std::printf("  %-28s %9llu triangles  %s\n", s["name"].get<std::string>().c_str(),
-                  s["triangles"].get<unsigned long long>(), s["blake2b"].get<std::string>().c_str());
+                  s["triangles"].get<unsigned long long>(),
+                  s["blake2b"].get<std::string>().c_str());
     }
   } catch (const json::exception& e) {
     return fail(casePath.string() + "/manifest.json is missing a field: " + e.what());
@@ -228,7 +232,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Exit codes: 0 success, 2 usage error, 3 bad input.");
 
-  auto* probeCmd = app.add_subcommand("probe", "list the volumes/series found in a file or directory");
+  auto* probeCmd =
+      app.add_subcommand("probe", "list the volumes/series found in a file or directory");
   std::string probeInput;
   bool probeJson = false;
   probeCmd->add_option("INPUT", probeInput, "NIfTI file, DICOM file or directory")->required();
@@ -242,17 +247,27 @@ int main(int argc, char** argv) {
   std::string lut;
   std::string labelNames;
   bool overwrite = false;
-  importCmd->add_option("INPUT", inputs, "NIfTI file (.nii, .nii.gz), DICOM directory, or the DICOM files of one series")->required();
+  importCmd
+      ->add_option("INPUT", inputs,
+                   "NIfTI file (.nii, .nii.gz), DICOM directory, or the DICOM files of one series")
+      ->required();
   importCmd->add_option("-o,--output", output, "case bundle directory to write")->required();
   importCmd->add_option("--series", request.seriesUid, "series UID or description to import");
-  importCmd->add_option("--labels", labels, "label volume (one surface per label), e.g. aal.nii.gz");
-  importCmd->add_option("--lut", lut, "label colours (768-byte RGB palette); default: LABELS with .lut");
-  importCmd->add_option("--label-names", labelNames, "label names (index name ...); default: LABELS with .txt");
-  importCmd->add_option("--iso", request.isoValues, "isosurface value in modality units (repeatable)");
-  importCmd->add_option("--preset", request.preset, "ct-bone, ct-lung, ct-soft or mr-brain (default by modality)")
+  importCmd->add_option("--labels", labels,
+                        "label volume (one surface per label), e.g. aal.nii.gz");
+  importCmd->add_option("--lut", lut,
+                        "label colours (768-byte RGB palette); default: LABELS with .lut");
+  importCmd->add_option("--label-names", labelNames,
+                        "label names (index name ...); default: LABELS with .txt");
+  importCmd->add_option("--iso", request.isoValues,
+                        "isosurface value in modality units (repeatable)");
+  importCmd
+      ->add_option("--preset", request.preset,
+                   "ct-bone, ct-lung, ct-soft or mr-brain (default by modality)")
       ->check(CLI::IsMember(presetNames()));
-  importCmd->add_option("--max-triangles", request.maxTrianglesPerSurface,
-                        "triangle budget per surface (0: no simplification)")
+  importCmd
+      ->add_option("--max-triangles", request.maxTrianglesPerSurface,
+                   "triangle budget per surface (0: no simplification)")
       ->check(CLI::NonNegativeNumber);
   importCmd->add_flag("--overwrite", overwrite, "replace an existing case at --output");
 
@@ -262,32 +277,19 @@ int main(int argc, char** argv) {
   infoCmd->add_option("CASE", infoCase, "case bundle directory")->required();
   infoCmd->add_flag("--json", infoJson, "print JSON");
 
-  auto* meshCmd = app.add_subcommand("mesh", "export one surface of a case as STL, OBJ, PLY or GLB");
+  auto* meshCmd =
+      app.add_subcommand("mesh", "export one surface of a case as STL, OBJ, PLY or GLB");
   std::string meshCase;
   std::string surface;
   std::string meshOut;
   meshCmd->add_option("CASE", meshCase, "case bundle directory")->required();
   meshCmd->add_option("--surface", surface, "surface name (see info)")->required();
-  meshCmd->add_option("-o,--output", meshOut, "output file; the extension picks the format")->required();
+  meshCmd->add_option("-o,--output", meshOut, "output file; the extension picks the format")
+      ->required();
 
-  // CLI11 would only say "A subcommand is required"; name the word instead.
-  if (argc > 1 && argv[1][0] != '-') {
-    std::string names;
-    bool known = false;
-    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-      known = known || sub->get_name() == argv[1];
-      names += (names.empty() ? "" : ", ") + sub->get_name();
-    }
-    if (!known) {
-      std::fprintf(stderr, "medverse-case: unknown command '%s' (expected one of: %s)\n", argv[1],
-                   names.c_str());
-      return kExitUsage;
-    }
-  }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  if (const int code = medverse::apps::parseCommandLine(app, argc, argv, "medverse-case");
+      code >= 0) {
+    return code;
   }
 
   if (*probeCmd) {

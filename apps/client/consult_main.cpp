@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 
+#include "../common/cli.h"
 #include "medverse/app/case_scene.h"
 #include "medverse/app/consult_app.h"
 #include "medverse/app/consult_goal.h"
@@ -24,11 +25,9 @@
 #include "medverse/app/xr_mode.h"
 #endif
 
-namespace {
+using namespace medverse::apps;  // exit codes, parseCommandLine
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
+namespace {
 
 namespace fs = std::filesystem;
 using namespace medverse;
@@ -106,7 +105,8 @@ void addConsultFlags(CLI::App& app, ConsultFlags& flags) {
   app.add_flag("--host", flags.host,
                "host a consult room in-process (the default with no arguments) and join it\n"
                "as its expert; the case is --case (a bundle) or the sample case");
-  app.add_option("--connect", flags.connect, "join a remote room at HOST:PORT (needs --token-file)");
+  app.add_option("--connect", flags.connect,
+                 "join a remote room at HOST:PORT (needs --token-file)");
   app.add_option("--token-file", flags.tokenFile,
                  "file holding the connect token (medverse-server token, or --invite)");
   app.add_option("--bind", flags.bind,
@@ -162,8 +162,9 @@ int runConsultMain(const ConsultFlags& flags, const ConsultRun& run) {
   }
 #endif
   if (run.mode == "xr" && !flags.inputScript.empty()) {
-    return usage("--input-script is mouse and keyboard input; in --mode xr the runtime's\n"
-                 "controllers drive the room (xrsim: MEDVERSE_XRSIM_SCRIPT, docs/XR.md)");
+    return usage(
+        "--input-script is mouse and keyboard input; in --mode xr the runtime's\n"
+        "controllers drive the room (xrsim: MEDVERSE_XRSIM_SCRIPT, docs/XR.md)");
   }
   std::optional<app::RoomGoal> goal;
   if (!flags.until.empty()) {
@@ -180,7 +181,8 @@ int runConsultMain(const ConsultFlags& flags, const ConsultRun& run) {
       std::printf("no display: running headless (--mode headless)\n");
     }
   }
-  if (mode == "headless" && run.frames == 0 && flags.inputScript.empty() && run.screenshot.empty()) {
+  if (mode == "headless" && run.frames == 0 && flags.inputScript.empty() &&
+      run.screenshot.empty()) {
     std::printf("headless: rendering one frame (give --frames, --input-script or --screenshot)\n");
   }
 
@@ -302,12 +304,12 @@ int runConsultMain(const ConsultFlags& flags, const ConsultRun& run) {
     if (!xrReport) {
       return failure(xrReport.error().message);
     }
-    std::printf("XR on %s (%s): %llu frame(s) in %u session(s) in room '%s': %zu pin(s), %zu "
-                "measurement(s)\n",
-                xrReport->xr.runtimeName.c_str(), xrReport->xr.deviceName.c_str(),
-                static_cast<unsigned long long>(xrReport->xr.framesRendered),
-                xrReport->xr.sessions, session->room().c_str(), xrReport->last.pins.size(),
-                xrReport->last.measurements.size());
+    std::printf(
+        "XR on %s (%s): %llu frame(s) in %u session(s) in room '%s': %zu pin(s), %zu "
+        "measurement(s)\n",
+        xrReport->xr.runtimeName.c_str(), xrReport->xr.deviceName.c_str(),
+        static_cast<unsigned long long>(xrReport->xr.framesRendered), xrReport->xr.sessions,
+        session->room().c_str(), xrReport->last.pins.size(), xrReport->last.measurements.size());
     for (const auto& r : session->refusals()) {
       std::printf("refused: %s: %s\n", r.intent.c_str(), r.reason.c_str());
     }
@@ -345,10 +347,11 @@ int runConsultMain(const ConsultFlags& flags, const ConsultRun& run) {
   for (const app::ParticipantView& p : report->last.participants) {
     present += p.connected ? 1 : 0;
   }
-  std::printf("rendered %u frame(s) in room '%s' on %s: %zu participant(s), %zu pin(s), %zu "
-              "measurement(s)\n",
-              report->frames, session->room().c_str(), report->deviceName.c_str(), present,
-              report->last.pins.size(), report->last.measurements.size());
+  std::printf(
+      "rendered %u frame(s) in room '%s' on %s: %zu participant(s), %zu pin(s), %zu "
+      "measurement(s)\n",
+      report->frames, session->room().c_str(), report->deviceName.c_str(), present,
+      report->last.pins.size(), report->last.measurements.size());
   for (const app::MeasurementView& m : report->last.measurements) {
     std::printf("measurement: %s\n",
                 app::measurementText(m.measurement.aMm, m.measurement.bMm).c_str());

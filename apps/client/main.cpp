@@ -4,12 +4,12 @@
 // --host) it hosts a consult room in-process and joins it; --connect joins a
 // remote room; --mode spectator watches one (consult_main.cpp).
 #include <CLI/CLI.hpp>
-
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 
+#include "../common/cli.h"
 #include "consult_main.h"
 #include "medverse/app/case_scene.h"
 #include "medverse/app/desktop.h"
@@ -21,13 +21,11 @@
 #include "medverse/imaging/case_bundle.h"
 #include "medverse/render/camera.h"
 
+using namespace medverse::apps;  // exit codes, parseCommandLine
+
 namespace {
 
 // Exit codes shared by every MedVerse tool.
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;  // runtime failure, including any validation error
-constexpr int kExitUsage = 2;
-constexpr int kExitBadInput = 3;  // a file or folder given on the command line is missing
 
 bool parseSize(const std::string& text, uint32_t& width, uint32_t& height) {
   const auto x = text.find('x');
@@ -108,9 +106,9 @@ int main(int argc, char** argv) {
       "--case", casePath,
       "patient case shown as the hologram: a case bundle directory (medverse-case import)\n"
       "or a NIfTI file; default: the sample case (ch2better + AAL labels, cached)");
-  auto* noCaseOption =
-      app.add_flag("--no-case", noCase, "show the empty room (with its test object) instead of a case")
-          ->excludes(caseOption);
+  auto* noCaseOption = app.add_flag("--no-case", noCase,
+                                    "show the empty room (with its test object) instead of a case")
+                           ->excludes(caseOption);
   std::string view = "room";
   std::string preset;
   std::string clip;
@@ -120,8 +118,9 @@ int main(int argc, char** argv) {
                  "where the camera starts: room (the room round the table) or hologram (a\n"
                  "close-up of the hologram from the doctor's side)")
       ->check(CLI::IsMember({"room", "hologram"}));
-  app.add_option("--preset", preset, "transfer function of the hologram: ct-bone, ct-lung, ct-soft\n"
-                                     "or mr-brain (default: the case's own)")
+  app.add_option("--preset", preset,
+                 "transfer function of the hologram: ct-bone, ct-lung, ct-soft\n"
+                 "or mr-brain (default: the case's own)")
       ->check(CLI::IsMember({"ct-bone", "ct-lung", "ct-soft", "mr-brain"}))
       ->excludes(noCaseOption);
   app.add_option("--clip", clip,
@@ -146,18 +145,17 @@ int main(int argc, char** argv) {
       ->excludes(noCaseOption);
   app.footer(
       "Environment:\n"
-      "  MEDVERSE_VALIDATION=1  enable the Vulkan validation layer; any error makes the exit code 1\n"
+      "  MEDVERSE_VALIDATION=1  enable the Vulkan validation layer; any error makes the exit code "
+      "1\n"
       "  MEDVERSE_GPU=NAME      prefer the Vulkan device whose name contains NAME\n"
       "  MEDVERSE_MULTIVIEW=native|per-view  how stereo is drawn (default: per device)\n"
       "  MEDVERSE_LOG=LEVEL     trace, debug, info, warn, error or off\n"
-      "  XR_RUNTIME_JSON=FILE   OpenXR runtime for --mode xr (e.g. build/xrsim/medverse_xrsim.json)\n"
+      "  XR_RUNTIME_JSON=FILE   OpenXR runtime for --mode xr (e.g. "
+      "build/xrsim/medverse_xrsim.json)\n"
       "  MEDVERSE_CACHE=DIR     where the sample case is cached (default ~/.cache/medverse)\n"
       "Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 bad input.");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitUsage;
+  if (const int code = medverse::apps::parseCommandLine(app, argc, argv, "medverse"); code >= 0) {
+    return code;
   }
 
   // Bad paths are bad input (exit 3), found before anything is rendered.
@@ -187,7 +185,8 @@ int main(int argc, char** argv) {
     uint32_t w = 0;
     uint32_t h = 0;
     if (!parseSize(size, w, h)) {
-      std::fprintf(stderr, "medverse: --size '%s' is not WIDTHxHEIGHT (e.g. 1280x720, each 1..16384)\n",
+      std::fprintf(stderr,
+                   "medverse: --size '%s' is not WIDTHxHEIGHT (e.g. 1280x720, each 1..16384)\n",
                    size.c_str());
       return kExitUsage;
     }
@@ -208,8 +207,8 @@ int main(int argc, char** argv) {
   medverse::app::SceneOptions scene;
   scene.avatars = avatars;
   scene.ui = ui;
-  scene.camera = view == "hologram" ? medverse::app::SceneCamera::Hologram
-                                    : medverse::app::SceneCamera::Room;
+  scene.camera =
+      view == "hologram" ? medverse::app::SceneCamera::Hologram : medverse::app::SceneCamera::Room;
   scene.display.preset = preset;
   // Axes in SliceAxis order: axial, coronal, sagittal.
   const auto axisIndex = [](const std::string& axis) {
@@ -247,12 +246,13 @@ int main(int argc, char** argv) {
       return kExitFailure;
     }
     std::printf("XR on %s (%s): %llu frame(s) in %u session(s)\n", xrReport->runtimeName.c_str(),
-                xrReport->deviceName.c_str(), static_cast<unsigned long long>(xrReport->framesRendered),
-                xrReport->sessions);
-    std::printf("validation: %u OpenXR error(s), %u Vulkan error(s)\n", xrReport->xrValidationErrors,
-                xrReport->vulkanValidationErrors);
-    return xrReport->xrValidationErrors == 0 && xrReport->vulkanValidationErrors == 0 ? kExitOk
-                                                                                     : kExitFailure;
+                xrReport->deviceName.c_str(),
+                static_cast<unsigned long long>(xrReport->framesRendered), xrReport->sessions);
+    std::printf("validation: %u OpenXR error(s), %u Vulkan error(s)\n",
+                xrReport->xrValidationErrors, xrReport->vulkanValidationErrors);
+    return xrReport->xrValidationErrors == 0 && xrReport->vulkanValidationErrors == 0
+               ? kExitOk
+               : kExitFailure;
 #else
     std::fprintf(stderr, "medverse: this build has no OpenXR (install libopenxr-dev)\n");
     return kExitUsage;
@@ -266,7 +266,8 @@ int main(int argc, char** argv) {
   uint32_t width = 0;
   uint32_t height = 0;
   if (!parseSize(size, width, height)) {
-    std::fprintf(stderr, "medverse: --size '%s' is not WIDTHxHEIGHT (e.g. 1280x720, each 1..16384)\n",
+    std::fprintf(stderr,
+                 "medverse: --size '%s' is not WIDTHxHEIGHT (e.g. 1280x720, each 1..16384)\n",
                  size.c_str());
     return kExitUsage;
   }

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "../common/cli.h"
 #include "medverse/core/hash.h"
 #include "medverse/core/log.h"
 #include "medverse/net/connect_token.h"
@@ -25,13 +26,11 @@
 #include "medverse/world/journal.h"
 #include "medverse/world/world_server.h"
 
+using namespace medverse::apps;  // exit codes, parseCommandLine
+
 using namespace medverse;
 
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitUsage = 2;
-constexpr int kExitBadInput = 3;
 
 constexpr int kExitListen = 4;
 
@@ -269,24 +268,9 @@ int main(int argc, char** argv) {
   audit->add_option("--journal", auditJournal, "the room's journal (run --journal)")->required();
   audit->add_flag("--json", auditJson, "one JSON object per line, with each entry's payload");
 
-  // CLI11 would only say "A subcommand is required"; name the word instead.
-  if (argc > 1 && argv[1][0] != '-') {
-    std::string names;
-    bool known = false;
-    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-      known = known || sub->get_name() == argv[1];
-      names += (names.empty() ? "" : ", ") + sub->get_name();
-    }
-    if (!known) {
-      std::fprintf(stderr, "medverse-server: unknown command '%s' (expected one of: %s)\n", argv[1],
-                   names.c_str());
-      return kExitUsage;
-    }
-  }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  if (const int code = medverse::apps::parseCommandLine(app, argc, argv, "medverse-server");
+      code >= 0) {
+    return code;
   }
 
   if (*run) {
