@@ -17,8 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kMaxEventsPerService = 4096;
-
 enum class Phase : uint8_t {
   Idle,
   EnetConnecting,   // waiting for ENet's connect to complete
@@ -482,16 +480,7 @@ std::vector<Client::Event> Client::service(uint32_t timeoutMs) {
     c.lastHeard += Clock::now() - *c.lastServiced;
   }
   if (c.host != nullptr) {
-    ENetEvent e{};
-    int rc = enet_host_service(c.host, &e, timeoutMs);
-    for (int handled = 0; rc > 0;) {
-      c.dispatch(e);
-      if (++handled >= kMaxEventsPerService) {
-        break;
-      }
-      rc = enet_host_service(c.host, &e, 0);
-    }
-    if (rc < 0) {
+    if (serviceHost(c.host, timeoutMs, [&c](ENetEvent& e) { c.dispatch(e); }) < 0) {
       c.log->error("ENet failed while servicing the connection to {}", c.serverName);
     }
   }

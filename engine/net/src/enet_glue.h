@@ -41,6 +41,24 @@ class EnetUse {
 // The port the socket is actually bound to (after binding port 0).
 [[nodiscard]] Result<uint16_t> boundPort(ENetSocket socket);
 
+// Services `host` once (waiting up to timeoutMs) and hands every event that
+// is ready to `dispatch`, at most 4096 in one call so that a flood cannot
+// hold the caller. Returns ENet's result: negative when servicing failed.
+template <typename Dispatch>
+int serviceHost(ENetHost* host, uint32_t timeoutMs, Dispatch&& dispatch) {
+  constexpr int kMaxEventsPerService = 4096;
+  ENetEvent e{};
+  int rc = enet_host_service(host, &e, timeoutMs);
+  for (int handled = 0; rc > 0;) {
+    dispatch(e);
+    if (++handled >= kMaxEventsPerService) {
+      break;
+    }
+    rc = enet_host_service(host, &e, 0);
+  }
+  return rc;
+}
+
 // Caps the retransmission timeout of the peer's unacknowledged reliable
 // messages at max(capMs, 2 x round trip), undoing ENet's unbounded doubling
 // (Timeouts::retransmitCapMs); at capMs while the peer is still connecting

@@ -19,8 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Bounds the work of one service() call under a flood.
-constexpr int kMaxEventsPerService = 4096;
 // ENet peer slots beyond maxClients, for handshakes in progress.
 constexpr uint32_t kPendingSlots = 16;
 constexpr size_t kMaxEnetPeers = 4095;  // ENET_PROTOCOL_MAXIMUM_PEER_ID
@@ -541,16 +539,7 @@ std::vector<Server::Event> Server::service(uint32_t timeoutMs) {
   const std::lock_guard lock(s.mutex);
   s.keepAlive.touch();
   s.forgiveStall();
-  ENetEvent e{};
-  int rc = enet_host_service(s.host, &e, timeoutMs);
-  for (int handled = 0; rc > 0;) {
-    s.dispatch(e);
-    if (++handled >= kMaxEventsPerService) {
-      break;
-    }
-    rc = enet_host_service(s.host, &e, 0);
-  }
-  if (rc < 0) {
+  if (serviceHost(s.host, timeoutMs, [&s](ENetEvent& e) { s.dispatch(e); }) < 0) {
     s.log->error("ENet failed while servicing port {}", s.port);
   }
   s.checkDeadlines();
