@@ -222,7 +222,7 @@ struct Bot {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int toolMain(int argc, char** argv) {
   log::setLevelFromEnv();
   CLI::App app{"medverse-bots: simulated participants for load and latency figures"};
   std::string connect;
@@ -558,4 +558,8 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(rejoins), windowS, downPerAvatar, up, p50, p99,
       static_cast<size_t>(latencies.seen), tickMean, tickMax);
   return measured >= count - misbehave ? kExitOk : kExitNotConnected;
+}
+
+int main(int argc, char** argv) {
+  return medverse::apps::runTool("medverse-bots", [&] { return toolMain(argc, argv); });
 }

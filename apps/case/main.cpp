@@ -226,7 +226,7 @@ int exportMesh(const fs::path& casePath, const std::string& surfaceName, const f
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int toolMain(int argc, char** argv) {
   log::setLevelFromEnv();
   CLI::App app{"medverse-case: builds MedVerse case bundles from CT/MRI and inspects them."};
   app.require_subcommand(1);
@@ -348,4 +348,8 @@ int main(int argc, char** argv) {
               std::string(modalityName(bundle->volume.modality)).c_str(), bundle->surfaces.size(),
               triangles);
   return kExitOk;
+}
+
+int main(int argc, char** argv) {
+  return medverse::apps::runTool("medverse-case", [&] { return toolMain(argc, argv); });
 }

@@ -42,7 +42,7 @@ bool parseSize(const std::string& text, uint32_t& width, uint32_t& height) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int toolMain(int argc, char** argv) {
   medverse::log::setLevelFromEnv();
   CLI::App app{
       "MedVerse client: joins a holographic consult room.\n"
@@ -334,4 +334,8 @@ int main(int argc, char** argv) {
     std::printf("screenshot: %s\n", screenshot.c_str());
   }
   return report->validationErrors == 0 ? kExitOk : kExitFailure;
+}
+
+int main(int argc, char** argv) {
+  return medverse::apps::runTool("medverse", [&] { return toolMain(argc, argv); });
 }

@@ -3,6 +3,7 @@
 // how it parses a command line with subcommands (CLI11).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <exception>
 #include <string>
 
 namespace medverse::apps {
@@ -37,6 +38,21 @@ inline int parseCommandLine(CLI::App& app, int argc, char** argv, const char* to
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
   return -1;
+}
+
+// Runs a tool's main body; an exception that escaped it (a bug: errors are
+// returned as results) ends the tool with a message and exit code 1
+// instead of std::terminate's abort.
+template <typename Body>
+int runTool(const char* tool, Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: internal error: %s\n", tool, e.what());
+  } catch (...) {
+    std::fprintf(stderr, "%s: internal error (an unknown exception)\n", tool);
+  }
+  return kExitFailure;
 }
 
 }  // namespace medverse::apps

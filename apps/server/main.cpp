@@ -206,7 +206,7 @@ int listAudit(const std::string& path, bool json) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int toolMain(int argc, char** argv) {
   log::setLevelFromEnv();
   CLI::App app{
       "medverse-server: hosts MedVerse consult rooms.\n"
@@ -301,4 +301,8 @@ int main(int argc, char** argv) {
   }
   std::printf("%s\n", text->c_str());
   return kExitOk;
+}
+
+int main(int argc, char** argv) {
+  return medverse::apps::runTool("medverse-server", [&] { return toolMain(argc, argv); });
 }
