@@ -22,32 +22,42 @@ struct Profile {
 // From the specification's "Interaction Profile Paths" section.
 const std::vector<Profile>& profiles() {
   static const std::vector<Profile> p = {
-      {"/interaction_profiles/khr/simple_controller", "Khronos Simple Controller",
-       {"input/select/click", "input/menu/click", "input/grip/pose", "input/aim/pose", "output/haptic"},
+      {"/interaction_profiles/khr/simple_controller",
+       "Khronos Simple Controller",
+       {"input/select/click", "input/menu/click", "input/grip/pose", "input/aim/pose",
+        "output/haptic"},
        {},
        {}},
-      {"/interaction_profiles/oculus/touch_controller", "Oculus Touch Controller",
+      {"/interaction_profiles/oculus/touch_controller",
+       "Oculus Touch Controller",
        {"input/squeeze/value", "input/trigger/value", "input/trigger/touch", "input/thumbstick/x",
-        "input/thumbstick/y", "input/thumbstick/click", "input/thumbstick/touch", "input/thumbstick",
-        "input/thumbrest/touch", "input/grip/pose", "input/aim/pose", "output/haptic"},
+        "input/thumbstick/y", "input/thumbstick/click", "input/thumbstick/touch",
+        "input/thumbstick", "input/thumbrest/touch", "input/grip/pose", "input/aim/pose",
+        "output/haptic"},
        {"input/x/click", "input/x/touch", "input/y/click", "input/y/touch", "input/menu/click"},
        {"input/a/click", "input/a/touch", "input/b/click", "input/b/touch", "input/system/click"}},
-      {"/interaction_profiles/valve/index_controller", "Valve Index Controller",
-       {"input/system/click", "input/system/touch", "input/a/click", "input/a/touch", "input/b/click",
-        "input/b/touch", "input/squeeze/value", "input/squeeze/force", "input/trigger/click",
-        "input/trigger/value", "input/trigger/touch", "input/thumbstick/x", "input/thumbstick/y",
-        "input/thumbstick/click", "input/thumbstick/touch", "input/thumbstick", "input/trackpad/x",
-        "input/trackpad/y", "input/trackpad/force", "input/trackpad/touch", "input/trackpad",
-        "input/grip/pose", "input/aim/pose", "output/haptic"},
+      {"/interaction_profiles/valve/index_controller",
+       "Valve Index Controller",
+       {"input/system/click",   "input/system/touch",     "input/a/click",
+        "input/a/touch",        "input/b/click",          "input/b/touch",
+        "input/squeeze/value",  "input/squeeze/force",    "input/trigger/click",
+        "input/trigger/value",  "input/trigger/touch",    "input/thumbstick/x",
+        "input/thumbstick/y",   "input/thumbstick/click", "input/thumbstick/touch",
+        "input/thumbstick",     "input/trackpad/x",       "input/trackpad/y",
+        "input/trackpad/force", "input/trackpad/touch",   "input/trackpad",
+        "input/grip/pose",      "input/aim/pose",         "output/haptic"},
        {},
        {}},
-      {"/interaction_profiles/htc/vive_controller", "HTC Vive Controller",
+      {"/interaction_profiles/htc/vive_controller",
+       "HTC Vive Controller",
        {"input/system/click", "input/squeeze/click", "input/menu/click", "input/trigger/click",
         "input/trigger/value", "input/trackpad/x", "input/trackpad/y", "input/trackpad/click",
-        "input/trackpad/touch", "input/trackpad", "input/grip/pose", "input/aim/pose", "output/haptic"},
+        "input/trackpad/touch", "input/trackpad", "input/grip/pose", "input/aim/pose",
+        "output/haptic"},
        {},
        {}},
-      {"/interaction_profiles/microsoft/motion_controller", "Microsoft Mixed Reality Motion Controller",
+      {"/interaction_profiles/microsoft/motion_controller",
+       "Microsoft Mixed Reality Motion Controller",
        {"input/menu/click", "input/squeeze/click", "input/trigger/value", "input/thumbstick/x",
         "input/thumbstick/y", "input/thumbstick/click", "input/thumbstick", "input/trackpad/x",
         "input/trackpad/y", "input/trackpad/click", "input/trackpad/touch", "input/trackpad",
@@ -141,7 +151,9 @@ bool evaluate(const Binding& b, XrActionType type, const HandSample& hand, float
   if (stick && (b.component == "x" || b.component == "y")) {
     v = b.component == "x" ? hand.thumbstick.x : hand.thumbstick.y;
   } else {
-    const std::string id = b.identifier == "select" ? "trigger" : stick ? "thumbstick" : b.identifier;
+    const std::string id = b.identifier == "select" ? "trigger"
+                           : stick                  ? "thumbstick"
+                                                    : b.identifier;
     if (b.component == "click") {
       v = (stick ? value("thumbstick_click") : value(id)) >= 0.5F ? 1.0F : 0.0F;
     } else if (b.component == "touch") {
@@ -160,18 +172,43 @@ bool evaluate(const Binding& b, XrActionType type, const HandSample& hand, float
   return true;
 }
 
-Session* sessionOf(XrSession handle) { return lookup<Session>(handle); }
+Session* sessionOf(XrSession handle) {
+  return lookup<Session>(handle);
+}
 
 bool wellFormedName(const char* s) {
   if (s == nullptr || *s == '\0') {
     return false;
   }
   for (const char* c = s; *c != '\0'; ++c) {
-    if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')) {
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
+          *c == '.')) {
       return false;
     }
   }
   return true;
+}
+
+// The naming rules xrCreateActionSet and xrCreateAction share: a well-formed
+// name, a localized name, both unique among the siblings (action sets of the
+// instance, actions of the set).
+template <typename Siblings>
+XrResult checkNewNames(const char* name, const char* localizedName, const Siblings& siblings) {
+  if (!wellFormedName(name)) {
+    return XR_ERROR_PATH_FORMAT_INVALID;
+  }
+  if (localizedName[0] == '\0') {
+    return XR_ERROR_LOCALIZED_NAME_INVALID;
+  }
+  for (const auto* sibling : siblings) {
+    if (sibling->name == name) {
+      return XR_ERROR_NAME_DUPLICATED;
+    }
+    if (sibling->localizedName == localizedName) {
+      return XR_ERROR_LOCALIZED_NAME_DUPLICATED;
+    }
+  }
+  return XR_SUCCESS;
 }
 
 bool topLevelHand(const Instance& instance, XrPath path) {
@@ -195,19 +232,10 @@ XrResult XRAPI_CALL CreateActionSet(XrInstance handle, const XrActionSetCreateIn
   if (info == nullptr || out == nullptr || info->type != XR_TYPE_ACTION_SET_CREATE_INFO) {
     return XR_ERROR_VALIDATION_FAILURE;
   }
-  if (!wellFormedName(info->actionSetName)) {
-    return XR_ERROR_PATH_FORMAT_INVALID;
-  }
-  if (info->localizedActionSetName[0] == '\0') {
-    return XR_ERROR_LOCALIZED_NAME_INVALID;
-  }
-  for (const ActionSet* s : instance->actionSets) {
-    if (s->name == info->actionSetName) {
-      return XR_ERROR_NAME_DUPLICATED;
-    }
-    if (s->localizedName == info->localizedActionSetName) {
-      return XR_ERROR_LOCALIZED_NAME_DUPLICATED;
-    }
+  if (const XrResult names =
+          checkNewNames(info->actionSetName, info->localizedActionSetName, instance->actionSets);
+      names != XR_SUCCESS) {
+    return names;
   }
   auto* set = new ActionSet();  // NOLINT(cppcoreguidelines-owning-memory)
   set->instance = instance;
@@ -232,8 +260,9 @@ void destroyAction(Action* action) {
     }
   }
   for (auto& [profile, list] : instance.suggested) {
-    list.erase(std::remove_if(list.begin(), list.end(), [&](const auto& b) { return b.first == action; }),
-               list.end());
+    list.erase(
+        std::remove_if(list.begin(), list.end(), [&](const auto& b) { return b.first == action; }),
+        list.end());
   }
   auto& actions = action->set->actions;
   actions.erase(std::remove(actions.begin(), actions.end(), action), actions.end());
@@ -257,7 +286,8 @@ XrResult XRAPI_CALL DestroyActionSet(XrActionSet handle) {
   return XR_SUCCESS;
 }
 
-XrResult XRAPI_CALL CreateAction(XrActionSet handle, const XrActionCreateInfo* info, XrAction* out) {
+XrResult XRAPI_CALL CreateAction(XrActionSet handle, const XrActionCreateInfo* info,
+                                 XrAction* out) {
   std::lock_guard lock(runtime().mutex);
   ActionSet* set = lookup<ActionSet>(handle);
   if (set == nullptr) {
@@ -269,19 +299,10 @@ XrResult XRAPI_CALL CreateAction(XrActionSet handle, const XrActionCreateInfo* i
   if (set->attached) {
     return XR_ERROR_ACTIONSETS_ALREADY_ATTACHED;
   }
-  if (!wellFormedName(info->actionName)) {
-    return XR_ERROR_PATH_FORMAT_INVALID;
-  }
-  if (info->localizedActionName[0] == '\0') {
-    return XR_ERROR_LOCALIZED_NAME_INVALID;
-  }
-  for (const Action* a : set->actions) {
-    if (a->name == info->actionName) {
-      return XR_ERROR_NAME_DUPLICATED;
-    }
-    if (a->localizedName == info->localizedActionName) {
-      return XR_ERROR_LOCALIZED_NAME_DUPLICATED;
-    }
+  if (const XrResult names =
+          checkNewNames(info->actionName, info->localizedActionName, set->actions);
+      names != XR_SUCCESS) {
+    return names;
   }
   std::vector<XrPath> subactions;
   for (uint32_t i = 0; i < info->countSubactionPaths; ++i) {
@@ -650,8 +671,8 @@ XrResult XRAPI_CALL CreateActionSpace(XrSession handle, const XrActionSpaceCreat
     return XR_ERROR_ACTION_TYPE_MISMATCH;
   }
   if (info->subactionPath != XR_NULL_PATH &&
-      std::find(action->subactionPaths.begin(), action->subactionPaths.end(), info->subactionPath) ==
-          action->subactionPaths.end()) {
+      std::find(action->subactionPaths.begin(), action->subactionPaths.end(),
+                info->subactionPath) == action->subactionPaths.end()) {
     return XR_ERROR_PATH_UNSUPPORTED;
   }
   const auto& q = info->poseInActionSpace.orientation;
@@ -741,7 +762,9 @@ XrResult XRAPI_CALL StopHapticFeedback(XrSession handle, const XrHapticActionInf
 
 }  // namespace
 
-bool profileKnown(const std::string& profile) { return findProfile(profile) != nullptr; }
+bool profileKnown(const std::string& profile) {
+  return findProfile(profile) != nullptr;
+}
 
 bool bindingValid(const std::string& profile, const std::string& binding) {
   const Profile* p = findProfile(profile);
