@@ -88,6 +88,11 @@ int probe(const fs::path& input, bool asJson) {
   // DICOM series anywhere under the input (headers only).
   json series = json::array();
   if (Result<DicomScan> scan = scanDicom(input); scan) {
+    // What was skipped and why (file names only: no patient data).
+    for (const std::string& note : scan->notes) {
+      std::fprintf(stderr, "medverse-case: %s\n", note.c_str());
+      problems += note.find(": skipped") != std::string::npos ? 1 : 0;
+    }
     for (const SeriesInfo& info : scan->series) {
       series.push_back({{"uid", info.uid},
                         {"key", info.key()},

@@ -662,5 +662,26 @@ TEST_CASE("dicom: a file ending inside its file meta information is skipped inst
   checkMetaSkipped(bytes, "element (0002,0012) at byte");
 }
 
+TEST_CASE("dicom: a DICM file whose first element is not in group 0002 skips the file instead of "
+          "allocating gigabytes") {
+  // The fuzz_dicom input (1.4 KB, from SC_rgb_small_odd.dcm): the group
+  // length tag (0002,0000) became (0000,0100). GDCM then guessed the
+  // encoding, read the text of Image Comments as a 1.9 GB length and
+  // allocated it (2 GB of memory for a 3 x 3 image).
+  for (const char* name : {"SC_rgb_small_odd.dcm", "MR_small.dcm"}) {
+    const fs::path source = kPydicomData / name;
+    if (!havePydicom(source)) {
+      return;
+    }
+    std::vector<std::uint8_t> bytes = readBytes(source);
+    REQUIRE(bytes.at(132) == 0x02);  // (0002,0000) right after "DICM"
+    bytes.at(132) = 0x00;
+    bytes.at(134) = 0x00;
+    bytes.at(135) = 0x01;
+    INFO(name);
+    checkMetaSkipped(bytes, "no file meta information (group 0002) after the DICM marker");
+  }
+}
+
 }  // namespace
 }  // namespace medverse::imaging

@@ -42,12 +42,19 @@ class Walker {
       // GDCM asserts (aborts) on a group-0002 element it cannot read whole,
       // on an unknown VR, a sequence or an undefined length there, and when
       // the file ends inside or right after the group.
-      for (;;) {
+      for (bool first = true;; first = false) {
         std::array<uint8_t, 8> h{};
         if (!read(pos, h)) {
           return metaProblem(pos, "the file ends inside the file meta information");
         }
         if ((h[0] | (h[1] << 8U)) != 0x0002) {
+          if (first) {
+            // A Part 10 file always has its meta group here. Without one GDCM
+            // guesses the encoding, and can read a text value as a 1.9 GB
+            // length and allocate it (fuzz_dicom: 1.4 KB file whose group
+            // length tag became (0000,0100)).
+            return metaProblem(pos, "no file meta information (group 0002) after the DICM marker");
+          }
           break;
         }
         const std::string_view vr(reinterpret_cast<const char*>(h.data() + 4), 2);
