@@ -97,7 +97,8 @@ TEST_CASE("a late joiner's world hashes equal to everyone else's") {
   CHECK(h.caseName == "ch2");
   const auto measures = room.client(late).world().actorsWith<MeasurementComponent>();
   REQUIRE(measures.size() == 1);
-  CHECK(measures[0]->ref<MeasurementComponent>().distanceMm == doctest::Approx(50.0F).epsilon(1e-4));
+  CHECK(measures[0]->ref<MeasurementComponent>().distanceMm ==
+        doctest::Approx(50.0F).epsilon(1e-4));
 }
 
 TEST_CASE("two participants grabbing in the same tick: exactly one owner, the same every time") {
@@ -105,7 +106,8 @@ TEST_CASE("two participants grabbing in the same tick: exactly one owner, the sa
   // Sent in the order A then B; B has the lower client id and wins.
   const size_t a = room.join(35, "Dr. A", net::Role::Doctor);
   const size_t b = room.join(34, "Dr. B", net::Role::Doctor);
-  REQUIRE(room.until([&] { return room.client(a).hologramId() != 0 && room.client(b).hologramId() != 0; }));
+  REQUIRE(room.until(
+      [&] { return room.client(a).hologramId() != 0 && room.client(b).hologramId() != 0; }));
   room.client(a).grab();
   room.client(b).grab();
   for (int i = 0; i < kPumpBound && room.server->queuedIntents() < 2; ++i) {
@@ -116,9 +118,8 @@ TEST_CASE("two participants grabbing in the same tick: exactly one owner, the sa
   const Actor* holo = room.server->world().find(room.server->hologram());
   REQUIRE(holo != nullptr);
   CHECK(holo->owner() == 34);
-  REQUIRE(room.until([&] {
-    return room.client(b).holdingHologram() && !room.log(a).refused.empty();
-  }));
+  REQUIRE(
+      room.until([&] { return room.client(b).holdingHologram() && !room.log(a).refused.empty(); }));
   CHECK_FALSE(room.client(a).holdingHologram());
   CHECK(room.log(a).refused.front().intent == "grab");
   CHECK(room.log(a).refused.front().reason.find("Dr. B") != std::string::npos);
@@ -138,7 +139,10 @@ TEST_CASE("two participants grabbing in the same tick: exactly one owner, the sa
   CHECK(room.client(b).presentHologram()->position == moved.position);
   // Release: the hologram is free and the next grab succeeds.
   room.client(b).release();
-  REQUIRE(room.until([&] { return !room.client(b).holdingHologram() && !room.client(a).holdingHologram() && room.server->world().find(room.server->hologram())->owner() == 0; }));
+  REQUIRE(room.until([&] {
+    return !room.client(b).holdingHologram() && !room.client(a).holdingHologram() &&
+           room.server->world().find(room.server->hologram())->owner() == 0;
+  }));
   room.client(a).grab();
   REQUIRE(room.until([&] { return room.client(a).holdingHologram(); }));
 }
@@ -165,7 +169,8 @@ TEST_CASE("the holder's disconnect or silence releases the hologram") {
   CHECK(room.server->world().find(room.server->hologram())->owner() == 0);
 }
 
-TEST_CASE("a spectator's intents are refused, logged and never applied, and spectators are invisible") {
+TEST_CASE(
+    "a spectator's intents are refused, logged and never applied, and spectators are invisible") {
   Room room;
   const size_t expert = room.join(51, "Dr. Expert", net::Role::Expert);
   const size_t spec = room.join(52, "Visitor", net::Role::Spectator);
@@ -188,7 +193,8 @@ TEST_CASE("a spectator's intents are refused, logged and never applied, and spec
     intents.push_back(r.intent);
     CHECK(r.reason == "spectators cannot change the room");
   }
-  CHECK(intents == std::vector<std::string>{"grab", "move", "set preset", "annotate", "grant control"});
+  CHECK(intents ==
+        std::vector<std::string>{"grab", "move", "set preset", "annotate", "grant control"});
   CHECK(room.audit.count(AuditType::Refusal) == 5);
   // Nothing changed, on the server or for anyone.
   const Actor* h = room.server->world().find(room.server->hologram());
@@ -212,7 +218,10 @@ TEST_CASE("a spectator's intents are refused, logged and never applied, and spec
   CHECK(room.client(spec).world().find(room.client(expert).avatarId()) != nullptr);
   // Following changes nothing in the room but is allowed.
   room.client(spec).follow(51);
-  REQUIRE(room.until([&] { return room.server->world().find(info->playerState)->ref<PlayerStateComponent>().following == 51; }));
+  REQUIRE(room.until([&] {
+    return room.server->world().find(info->playerState)->ref<PlayerStateComponent>().following ==
+           51;
+  }));
   CHECK(room.log(spec).refused.size() == 5);
   // The spectator's camera can sit where the expert's head is.
   REQUIRE(room.until([&] {
@@ -237,7 +246,9 @@ TEST_CASE("the expert grants and revokes a trainee's control") {
   REQUIRE(room.until([&] { return room.client(trainee).holdingHologram(); }));
   CHECK(room.server->world().find(room.server->hologram())->ref<HologramComponent>().preset == 3);
   room.client(expert).revokeControl(62);
-  REQUIRE(room.until([&] { return !room.client(trainee).holdingHologram() && !room.server->participant(62)->hasControl; }));
+  REQUIRE(room.until([&] {
+    return !room.client(trainee).holdingHologram() && !room.server->participant(62)->hasControl;
+  }));
   CHECK(room.audit.count(AuditType::Grant) == 1);
   CHECK(room.audit.count(AuditType::Revoke) == 1);
   CHECK(room.log(trainee).refused.size() == 2);
@@ -290,7 +301,8 @@ TEST_CASE("after the grace period a participant is gone for everyone") {
   });
   const size_t a = room.join(81, "Dr. A", net::Role::Expert);
   const size_t b = room.join(82, "Dr. B", net::Role::Doctor);
-  REQUIRE(room.until([&] { return room.client(a).world().find(room.client(b).avatarId()) != nullptr; }));
+  REQUIRE(room.until(
+      [&] { return room.client(a).world().find(room.client(b).avatarId()) != nullptr; }));
   const NetId avatar = room.client(b).avatarId();
   room.client(b).disconnect();
   REQUIRE(room.until([&] { return !room.server->participant(82)->connected; }));
@@ -300,7 +312,44 @@ TEST_CASE("after the grace period a participant is gone for everyone") {
   CHECK(room.audit.count(AuditType::Leave) == 1);
 }
 
-TEST_CASE("a holder who keeps still keeps the hologram; the server's transform is where it starts") {
+TEST_CASE(
+    "a holder whose frames stall keeps the hologram while its transport acknowledges, and "
+    "loses it once that goes quiet too") {
+  uint64_t fakeNow = 3'000'000;
+  uint32_t quietMs = 0;  // how long the holder's transport has acknowledged nothing
+  Room room([&](WorldServerConfig& c) {
+    c.holderSilenceMs = 1000;
+    c.grabTimeoutMs = 3000;
+    c.nowMs = [&] { return fakeNow; };
+    c.msSinceAcknowledged = [&](ClientId) { return quietMs; };
+  });
+  const size_t a = room.join(111, "Dr. Slow", net::Role::Expert);
+  REQUIRE(room.until([&] { return room.client(a).hologramId() != 0; }));
+  room.client(a).grab();
+  REQUIRE(room.until([&] { return room.client(a).holdingHologram(); }));
+  const NetId hologram = room.server->hologram();
+  // Only the server runs from here, in 100 ms steps (a server that stops
+  // polling for longer would rightly not count its own stall).
+  auto serverFor = [&](int ms) {
+    for (int t = 0; t < ms; t += 100) {
+      fakeNow += 100;
+      room.server->poll(0);
+      room.server->tick();
+    }
+  };
+  // A 1.5 s frame: no world message from the holder, but its keep-alive
+  // thread still acknowledges (quiet for 200 ms).
+  quietMs = 200;
+  serverFor(1500);
+  CHECK(room.server->world().find(hologram)->owner() == 111);
+  // Still silent, and now its transport has been quiet as long: it is gone.
+  quietMs = 1600;
+  serverFor(100);
+  CHECK(room.server->world().find(hologram)->owner() == 0);
+}
+
+TEST_CASE(
+    "a holder who keeps still keeps the hologram; the server's transform is where it starts") {
   uint64_t fakeNow = 2'000'000;
   Room room([&](WorldServerConfig& c) {
     c.grabTimeoutMs = 3000;
@@ -310,7 +359,8 @@ TEST_CASE("a holder who keeps still keeps the hologram; the server's transform i
   REQUIRE(room.until([&] { return room.client(a).hologramId() != 0; }));
   room.client(a).grab();
   REQUIRE(room.until([&] { return room.client(a).holdingHologram(); }));
-  const Transform start = room.server->world().find(room.server->hologram())->ref<HologramComponent>().transform;
+  const Transform start =
+      room.server->world().find(room.server->hologram())->ref<HologramComponent>().transform;
   // Longer than the timeout in total, but the client streams every input.
   for (int i = 0; i < 10; ++i) {
     fakeNow += 1000;
@@ -320,7 +370,8 @@ TEST_CASE("a holder who keeps still keeps the hologram; the server's transform i
     }
   }
   CHECK(room.client(a).holdingHologram());
-  const Transform now = room.server->world().find(room.server->hologram())->ref<HologramComponent>().transform;
+  const Transform now =
+      room.server->world().find(room.server->hologram())->ref<HologramComponent>().transform;
   CHECK(glm::length(now.position - start.position) < 0.001F);
   CHECK(now.scale.x == doctest::Approx(start.scale.x).epsilon(1e-3));
 }

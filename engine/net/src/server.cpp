@@ -628,6 +628,7 @@ std::optional<ConnectionStats> Server::stats(PeerId peer) const {
   stats.roundTripVarianceMs = conn->peer->roundTripTimeVariance;
   stats.packetLoss = static_cast<double>(conn->peer->packetLoss) /
                      static_cast<double>(ENET_PEER_PACKET_LOSS_SCALE);
+  stats.msSinceAcknowledged = msSinceAcknowledged(conn->peer);
   return stats;
 }
 

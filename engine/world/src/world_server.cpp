@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -931,6 +932,20 @@ struct WorldServer::Impl {
     grabWinners.clear();
   }
 
+  // How long the participant's transport has been quiet (no ENet
+  // acknowledgement); a participant without a connection has been quiet
+  // for ever.
+  uint32_t msSinceAcknowledged(const Participant& p) const {
+    if (config.msSinceAcknowledged) {
+      return config.msSinceAcknowledged(p.clientId);
+    }
+    if (!server || !p.peer) {
+      return std::numeric_limits<uint32_t>::max();
+    }
+    const std::optional<net::ConnectionStats> stats = server->stats(*p.peer);
+    return stats ? stats->msSinceAcknowledged : std::numeric_limits<uint32_t>::max();
+  }
+
   void enforceGrabTimeout() {
     const uint64_t t = now();
     for (Actor* a : world.actorsWith<HologramComponent>()) {
@@ -939,7 +954,8 @@ struct WorldServer::Impl {
       }
       auto it = participants.find(a->owner());
       if (it != participants.end() && config.holderSilenceMs != 0 &&
-          t - it->second.lastHeardMs >= config.holderSilenceMs) {
+          t - it->second.lastHeardMs >= config.holderSilenceMs &&
+          msSinceAcknowledged(it->second) >= config.holderSilenceMs) {
         releaseHolds(it->second, "not heard from");
         continue;
       }

@@ -21,6 +21,10 @@ struct ConnectionStats {
   uint32_t roundTripMs = 0;
   uint32_t roundTripVarianceMs = 0;
   double packetLoss = 0.0;  // fraction of reliable packets lost recently, 0..1
+  // Milliseconds since the peer last acknowledged anything (messages or
+  // ENet's pings): a peer whose application is busy still acknowledges
+  // through its keep-alive thread; a dead one does not.
+  uint32_t msSinceAcknowledged = 0;
 };
 
 // Everything an ENet host put on or took off the wire: UDP payload bytes

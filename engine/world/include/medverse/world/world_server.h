@@ -57,10 +57,14 @@ struct WorldServerConfig {
   // A hologram held without a move for this long is released.
   uint32_t grabTimeoutMs = 3000;
   // A holder the server has not heard from at all for this long (a client
-  // sends input at its frame rate, a holder with every input) is taken to be
-  // gone: the hologram is released where it last was, long before the
-  // transport gives up on the connection. 0: only grabTimeoutMs applies.
-  // Time the server itself was stalled (no poll) does not count.
+  // sends input at its frame rate, a holder with every input) and whose
+  // transport has acknowledged nothing for as long is taken to be gone: the
+  // hologram is released where it last was, long before the transport gives
+  // up on the connection. A holder whose frame takes longer (a slow machine,
+  // a case loading) still acknowledges through its keep-alive thread and
+  // keeps the hologram, up to grabTimeoutMs without a move. 0: only
+  // grabTimeoutMs applies. Time the server itself was stalled (no poll) does
+  // not count.
   uint32_t holderSilenceMs = 1000;
   // A client the server has heard nothing from for this long (it sends input
   // at its frame rate) is gone: it leaves, and may come back within
@@ -94,6 +98,9 @@ struct WorldServerConfig {
   std::vector<JournalMeasurement> restoredMeasurements;
   // Milliseconds on a monotonic clock; defaults to std::chrono::steady_clock.
   std::function<uint64_t()> nowMs;
+  // Milliseconds since a participant's transport last acknowledged anything
+  // (for holderSilenceMs); defaults to the net layer's figure. For tests.
+  std::function<uint32_t(ClientId)> msSinceAcknowledged;
   // Called as events happen (ServerEvent); may be empty.
   std::function<void(const ServerEvent&)> onEvent;
 };
