@@ -510,6 +510,22 @@ TEST_CASE("dicom: an image without BitsAllocated is refused instead of overrunni
   checkRefused(dir / "no-bits.dcm", "an image without BitsAllocated (0028,0100)");
 }
 
+TEST_CASE("dicom: an RLE image with BitsAllocated 124 is refused instead of aborting") {
+  // fuzz_dicom (a 900 s run): GDCM's RLE decoder asserts (abort) on a
+  // BitsAllocated that is not a whole number of bytes.
+  const fs::path source = kPydicomData / "MR_small_RLE.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t at = find(bytes, {0x28, 0x00, 0x00, 0x01, 'U', 'S', 0x02, 0x00});
+  bytes.at(at + 8) = 124;
+  bytes.at(at + 9) = 0;
+  TempDir dir;
+  writeBytes(dir / "bits-124.dcm", bytes);
+  checkRefused(dir / "bits-124.dcm", "BitsAllocated (0028,0100) is 124");
+}
+
 TEST_CASE("dicom: an OB element of undefined length skips the file instead of aborting") {
   // fuzz_dicom (a 240 s run): an explicit-VR element of undefined length that
   // is neither SQ, UN nor PixelData; GDCM asserts (abort).
@@ -662,8 +678,9 @@ TEST_CASE("dicom: a file ending inside its file meta information is skipped inst
   checkMetaSkipped(bytes, "element (0002,0012) at byte");
 }
 
-TEST_CASE("dicom: a DICM file whose first element is not in group 0002 skips the file instead of "
-          "allocating gigabytes") {
+TEST_CASE(
+    "dicom: a DICM file whose first element is not in group 0002 skips the file instead of "
+    "allocating gigabytes") {
   // The fuzz_dicom input (1.4 KB, from SC_rgb_small_odd.dcm): the group
   // length tag (0002,0000) became (0000,0100). GDCM then guessed the
   // encoding, read the text of Image Comments as a 1.9 GB length and

@@ -364,6 +364,15 @@ HeaderResult readHeader(const std::filesystem::path& file) {
   if (h.isImage && h.undecodable.empty() && !ds.FindDataElement(gdcm::Tag(0x0028, 0x0100))) {
     h.undecodable = "an image without BitsAllocated (0028,0100)";
   }
+  // BitsAllocated is 1 or a whole number of bytes in every real image; GDCM's
+  // RLE decoder asserts on others (fuzz_dicom: BitsAllocated 124).
+  if (h.isImage && h.undecodable.empty() && ds.FindDataElement(gdcm::Tag(0x0028, 0x0100))) {
+    const unsigned bits = unsignedShort<0x0028, 0x0100>(ds);
+    if (bits != 1 && bits != 8 && bits != 16 && bits != 32 && bits != 64) {
+      h.undecodable = "BitsAllocated (0028,0100) is " + std::to_string(bits) +
+                      "; images use 1, 8, 16, 32 or 64";
+    }
+  }
   // Native pixel data must hold what Rows, Columns, frames and BitsAllocated
   // promise; otherwise the reader would allocate the promised volume (up to
   // its 2 GiB limit) for a file of a few KB before decoding fails.
