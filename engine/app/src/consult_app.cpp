@@ -301,14 +301,8 @@ Result<ConsultAppReport> runHeadlessConsult(ConsultSession& session,
 Result<ConsultAppReport> runWindowConsult(ConsultSession& session, const ConsultAppOptions& options,
                                           std::optional<InputScript>& script) {
   const render::ValidationReport atStart = render::processValidationReport();
-  WindowOutputOptions outputOptions;
-  outputOptions.title = "MedVerse - consult room " + session.room();
-  outputOptions.width = options.width;
-  outputOptions.height = options.height;
-  outputOptions.validation = options.validation;
-  outputOptions.vsync = options.vsync;
-  outputOptions.screenshots = !options.screenshot.empty();
-  Result<WindowOutput> output = openWindowOutput(outputOptions);
+  Result<WindowOutput> output =
+      openWindowOutput(windowOutputOptions(options, "MedVerse - consult room " + session.room()));
   if (!output) {
     return output.error();
   }

@@ -33,14 +33,8 @@ void steerCamera(OrbitCamera& camera, const platform::InputState& input, float v
 
 Result<DesktopReport> runDesktop(const DesktopOptions& options) {
   const render::ValidationReport atStart = render::processValidationReport();
-  WindowOutputOptions outputOptions;
-  outputOptions.title = "MedVerse - consult room";
-  outputOptions.width = options.width;
-  outputOptions.height = options.height;
-  outputOptions.validation = options.validation;
-  outputOptions.vsync = options.vsync;
-  outputOptions.screenshots = !options.screenshot.empty();
-  Result<WindowOutput> output = openWindowOutput(outputOptions);
+  Result<WindowOutput> output =
+      openWindowOutput(windowOutputOptions(options, "MedVerse - consult room"));
   if (!output) {
     return output.error();
   }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "medverse/core/result.h"
 #include "medverse/platform/window.h"
@@ -44,6 +45,20 @@ struct WindowOutput {
 };
 
 [[nodiscard]] Result<WindowOutput> openWindowOutput(const WindowOutputOptions& options);
+
+// The window options of an app's options (DesktopOptions, ConsultAppOptions:
+// width, height, validation, vsync, screenshot).
+template <typename AppOptions>
+WindowOutputOptions windowOutputOptions(const AppOptions& options, std::string title) {
+  WindowOutputOptions out;
+  out.title = std::move(title);
+  out.width = options.width;
+  out.height = options.height;
+  out.validation = options.validation;
+  out.vsync = options.vsync;
+  out.screenshots = !options.screenshot.empty();
+  return out;
+}
 
 }  // namespace medverse::app
 
