@@ -526,6 +526,24 @@ TEST_CASE("dicom: an RLE image with BitsAllocated 124 is refused instead of abor
   checkRefused(dir / "bits-124.dcm", "BitsAllocated (0028,0100) is 124");
 }
 
+TEST_CASE("dicom: a JPEG frame with a damaged header marker is refused instead of aborting") {
+  // fuzz_dicom (a 900 s run): pydicom's 12-bit JPEG-lossy.dcm with its DHT
+  // marker (FF C4 00 47) shuffled to C4 47 00 00 FF; GDCM's 12-bit JPEG
+  // codec asserts (abort) on it.
+  const fs::path source = kPydicomData / "JPEG-lossy.dcm";
+  if (!havePydicom(source)) {
+    return;
+  }
+  std::vector<std::uint8_t> bytes = readBytes(source);
+  const std::size_t soi = find(bytes, {0xFF, 0xD8, 0xFF});
+  const std::size_t dht = find(bytes, {0xFF, 0xC4, 0x00, 0x47, 0x00}, soi);
+  const std::vector<std::uint8_t> shuffled{0xC4, 0x47, 0x00, 0x00, 0xFF};
+  std::copy(shuffled.begin(), shuffled.end(), bytes.begin() + static_cast<std::ptrdiff_t>(dht));
+  TempDir dir;
+  writeBytes(dir / "bad-dht.dcm", bytes);
+  checkRefused(dir / "bad-dht.dcm", "where a marker belongs");
+}
+
 TEST_CASE("dicom: an OB element of undefined length skips the file instead of aborting") {
   // fuzz_dicom (a 240 s run): an explicit-VR element of undefined length that
   // is neither SQ, UN nor PixelData; GDCM asserts (abort).

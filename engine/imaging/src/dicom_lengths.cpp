@@ -483,6 +483,54 @@ class Walker {
     }
   }
 
+  // A JPEG frame's header, SOI to SOS, must be a chain of marker segments:
+  // libjpeg skips stray bytes between them with a warning, but GDCM's
+  // 12-bit JPEG codec then asserts (fuzz_dicom: a damaged DHT marker in
+  // pydicom's JPEG-lossy.dcm). Fragments that do not start a codestream
+  // (SOI) are continuations and pass.
+  bool checkJpegHeader(uint64_t pos, uint64_t length) {
+    std::array<uint8_t, 2> soi{};
+    if (length < 2 || !read(pos, soi) || soi[0] != 0xFF || soi[1] != 0xD8) {
+      return true;
+    }
+    uint64_t p = 2;
+    for (;;) {
+      std::array<uint8_t, 4> m{};
+      if (p + 2 > length ||
+          !read(pos + p, m.data(), static_cast<size_t>(std::min<uint64_t>(4, length - p)))) {
+        break;  // the header runs to the end of the fragment: GDCM reports that
+      }
+      if (m[0] != 0xFF) {
+        char buffer[160];
+        std::snprintf(buffer, sizeof(buffer),
+                      "JPEG frame at byte %llu: byte %llu of its header is 0x%02X where a marker "
+                      "belongs (corrupt codestream)",
+                      static_cast<unsigned long long>(pos), static_cast<unsigned long long>(p),
+                      m[0]);
+        problem_ = buffer;
+        problemAt_ = pos + p;
+        return false;
+      }
+      const uint8_t marker = m[1];
+      if (marker == 0xFF) {  // fill byte
+        ++p;
+        continue;
+      }
+      if (marker == 0xDA || marker == 0xD9) {  // scan data or the end: header over
+        break;
+      }
+      if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {  // no length
+        p += 2;
+        continue;
+      }
+      if (p + 4 > length) {
+        break;
+      }
+      p += 2 + ((uint64_t{m[2]} << 8U) | m[3]);
+    }
+    return true;
+  }
+
   bool checkRleHeader(uint64_t pos, uint64_t length) {
     std::array<uint8_t, 64> h{};
     const bool saved = little_;
@@ -554,6 +602,13 @@ class Walker {
       // of an RLE frame's header (and reads past its buffer), so check them.
       const bool frameData = fragments && fragmentIndex_++ > 0;
       if (frameData && transferSyntax_ == "1.2.840.10008.1.2.5" && !checkRleHeader(pos, length)) {
+        return false;
+      }
+      const bool jpeg = transferSyntax_ == "1.2.840.10008.1.2.4.50" ||
+                        transferSyntax_ == "1.2.840.10008.1.2.4.51" ||
+                        transferSyntax_ == "1.2.840.10008.1.2.4.57" ||
+                        transferSyntax_ == "1.2.840.10008.1.2.4.70";
+      if (frameData && jpeg && !checkJpegHeader(pos, length)) {
         return false;
       }
       if (fragments && depth == 1) {  // the top-level PixelData's own fragments
