@@ -3,9 +3,20 @@
 # the hologram, measures across it and drops a pin; the run reports one pin,
 # one measurement in mm and zero validation errors, and writes the
 # screenshot. Flags that do not go together are usage errors (exit 2).
-set(png ${OUT}/cli_consult.png)
+# With -DWINDOW=ON the same run happens in a desktop window (what
+# scripts/demo opens on a display; run inside tests/desktop/with_xvfb.sh):
+# the script is 11 frames long, and --frames ends the run after it (without
+# it the window would stay open for the user), and the screenshot must be of
+# the presented 1280x720 window.
+if(WINDOW)
+  set(png ${OUT}/cli_host_window.png)
+  set(mode --mode desktop --vsync off --frames 16)
+else()
+  set(png ${OUT}/cli_consult.png)
+  set(mode --mode headless)
+endif()
 file(REMOVE ${png})
-execute_process(COMMAND ${MEDVERSE} --host --mode headless --size 1280x720
+execute_process(COMMAND ${MEDVERSE} --host ${mode} --size 1280x720
   --input-script ${SCRIPT} --screenshot ${png}
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -19,6 +30,14 @@ foreach(expected "hosting room 'consult' on 127.0.0.1:" "1 pin\\(s\\), 1 measure
 endforeach()
 if(NOT EXISTS ${png})
   message(FATAL_ERROR "no screenshot written at ${png}")
+endif()
+if(WINDOW)
+  file(READ ${png} header LIMIT 24 HEX)
+  # PNG signature, IHDR, 1280 x 720.
+  if(NOT header MATCHES "^89504e470d0a1a0a0000000d4948445200000500000002d0")
+    message(FATAL_ERROR "the screenshot is not a 1280x720 PNG: ${header}")
+  endif()
+  return()  # the flag checks below do not depend on the mode
 endif()
 foreach(bad "--connect;localhost:7777" "--mode;spectator;--host" "--connect;nohost;--token-file;x")
   execute_process(COMMAND ${MEDVERSE} ${bad} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
